@@ -1,0 +1,12 @@
+"""`lexwatch alerts` — not yet available (its issue is open)."""
+import sys
+
+
+def register(sub, common):
+    p = sub.add_parser("alerts", parents=[common], help="(not yet available)")
+    p.set_defaults(func=run)
+
+
+def run(args):
+    print("lexwatch alerts: not yet available in this version", file=sys.stderr)
+    return 2
