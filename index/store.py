@@ -124,7 +124,9 @@ class Store(ABC):
     url: str
 
     @abstractmethod
-    def upsert(self, articles: Iterable[Article]) -> UpsertReport: ...
+    def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:
+        """Insert new ids; rewrite stored ones whose content_hash differs (or all, with replace=True,
+        which `lexwatch reprocess` uses after the tagger improved); count the rest as unchanged."""
 
     @abstractmethod
     def get(self, article_id: str) -> Article | None: ...

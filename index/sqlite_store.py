@@ -1,0 +1,362 @@
+"""The embedded store: one SQLite file with FTS5 over lemmas, WAL journaling, versioned schema.
+
+Settings: the store URL `sqlite:///path/to/lexwatch.db` (default ./data/lexwatch.db).
+Why lemmas in FTS5: SQLite has no Russian or Azerbaijani stemmer, so nlp.morph computes the keys
+for documents and query words alike (the Elasticsearch store indexes the same keys).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from index.highlight import snippet
+from index.query import ParsedQuery, Term, parse_query
+from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport,
+                         check_args, check_timeline_args, parse_bound)
+from index.timebuckets import bucket_starts, bucket_start, published_day
+from lexwatch.article import Article, article_id
+from lexwatch.urls import canonical_url
+from nlp.morph import lemma_text
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x4C455857  # "LEXW": tells our files from any other SQLite database
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        canonical_url TEXT NOT NULL,
+        outlet TEXT, edition TEXT, language TEXT, stage TEXT, relevant INTEGER NOT NULL DEFAULT 0,
+        published_at TEXT, published_ts REAL, published_day TEXT,
+        fetched_ts REAL, content_hash TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX articles_url ON articles(canonical_url);
+    CREATE INDEX articles_day ON articles(published_day);
+    CREATE INDEX articles_order ON articles(published_ts, id);
+    CREATE INDEX articles_fetched ON articles(fetched_ts);
+    CREATE TABLE article_jurisdictions (
+        code TEXT NOT NULL, article_rowid INTEGER NOT NULL, PRIMARY KEY (code, article_rowid)
+    ) WITHOUT ROWID;
+    CREATE INDEX jurisdictions_by_article ON article_jurisdictions(article_rowid);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(lemmas, tokenize = 'unicode61 remove_diacritics 0');
+    """,
+}
+
+SPLIT_COLUMNS = {"stage": "a.stage", "outlet": "a.outlet", "language": "a.language"}
+
+
+def _ts(iso: str | None) -> float | None:
+    if not iso:
+        return None
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def _bound_ts(bound: str) -> float:
+    """A fetched_from bound as a timestamp; a bare day means its start in UTC."""
+    value = parse_bound(bound)
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    return value.timestamp()
+
+
+def _fts_word(keys: frozenset[str]) -> str:
+    alternatives = [f'"{k}"' for k in sorted(keys)]
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+
+
+def _fts_term(term: Term) -> str:
+    if len(term) == 1:
+        return _fts_word(term[0])
+    # FTS5 phrases cannot hold alternatives: NEAR with distance 0 keeps order-free adjacency out,
+    # so expand the (small) product of alternatives into phrases.
+    phrases = [""]
+    for keys in term:
+        phrases = [f"{p} {k}".strip() for p in phrases for k in sorted(keys)][:64]
+    quoted = [f'"{p}"' for p in phrases]
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+
+def fts_expression(query: ParsedQuery) -> tuple[str | None, str | None]:
+    """(positive MATCH expression, negative MATCH expression) for FTS5."""
+    positive = " AND ".join(
+        "(" + " OR ".join(_fts_term(t) for t in group) + ")" for group in query.groups) or None
+    negative = " OR ".join(_fts_term(t) for t in query.negatives) or None
+    return positive, negative
+
+
+class SqliteStore(Store):
+    def __init__(self, url: str) -> None:
+        self.url = url
+        # SQLAlchemy's convention: sqlite:///relative/path.db, sqlite:////absolute/path.db
+        path = url.removeprefix("sqlite://").removeprefix("/")
+        if not path:
+            raise StoreError(f"store URL {url!r} names no file")
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._check_foreign_file()
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable lexwatch store: {exc}") from None
+
+    def _check_foreign_file(self) -> None:
+        """Refuse any existing file that is not our database rather than writing a store over it."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with open(self.path, "rb") as fh:
+            header = fh.read(100)
+        if not header.startswith(b"SQLite format 3\x00"):
+            raise StoreError(f"{self.path} is not a lexwatch store (not an SQLite database)")
+        app_id = int.from_bytes(header[68:72], "big")
+        if app_id not in (0, APPLICATION_ID):
+            raise StoreError(f"{self.path} is an SQLite database of another application")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master WHERE name='articles'").fetchone()[0]
+        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] and not tables:
+            raise StoreError(f"{self.path} is an SQLite database but not a lexwatch store")
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema {version}, newer than this lexwatch ({SCHEMA_VERSION})")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                self.db.execute(f"PRAGMA user_version={target}")
+                self.db.execute("COMMIT")
+            except Exception:
+                self.db.execute("ROLLBACK")
+                raise
+
+    # -- writing ---------------------------------------------------------------------------
+    def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:
+        report = UpsertReport()
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= 500:
+                report += self._upsert_batch(batch, replace)
+                batch = []
+        if batch:
+            report += self._upsert_batch(batch, replace)
+        return report
+
+    def _upsert_batch(self, batch: list[Article], replace: bool) -> UpsertReport:
+        report = UpsertReport()
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for article in batch:
+                row = db.execute("SELECT rowid, content_hash FROM articles WHERE id=?", (article.id,)).fetchone()
+                if row and row[1] == article.content_hash and not replace:
+                    report.unchanged += 1
+                    continue
+                try:
+                    values = self._row(article)
+                except (ValueError, TypeError) as exc:
+                    report.errors.append((article.id, f"{article.url}: {exc}"))
+                    continue
+                lemmas = lemma_text(f"{article.title}\n{article.body}", article.language)
+                if row:
+                    rowid = row[0]
+                    db.execute("""UPDATE articles SET canonical_url=?, outlet=?, edition=?, language=?, stage=?,
+                        relevant=?, published_at=?, published_ts=?, published_day=?, fetched_ts=?, content_hash=?,
+                        doc=? WHERE rowid=?""", values[1:] + (rowid,))
+                    db.execute("DELETE FROM articles_fts WHERE rowid=?", (rowid,))
+                    db.execute("DELETE FROM article_jurisdictions WHERE article_rowid=?", (rowid,))
+                    report.updated += 1
+                else:
+                    rowid = db.execute("""INSERT INTO articles (id, canonical_url, outlet, edition, language, stage,
+                        relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
+                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""", values).lastrowid
+                    report.created += 1
+                db.execute("INSERT INTO articles_fts(rowid, lemmas) VALUES (?,?)", (rowid, lemmas))
+                db.executemany("INSERT OR IGNORE INTO article_jurisdictions(code, article_rowid) VALUES (?,?)",
+                               [(code, rowid) for code in article.deepfake.get("jurisdictions") or []])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return report
+
+    @staticmethod
+    def _row(article: Article) -> tuple[Any, ...]:
+        tags = article.deepfake
+        return (article.id, article.canonical_url, article.outlet, article.edition, article.language,
+                tags.get("stage"), int(bool(tags.get("relevant"))), article.published_at,
+                _ts(article.published_at), published_day(article.published_at), _ts(article.fetched_at),
+                article.content_hash, article.to_json())
+
+    def delete(self, ids: Iterable[str]) -> int:
+        deleted = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for aid in ids:
+                row = self.db.execute("SELECT rowid FROM articles WHERE id=?", (aid,)).fetchone()
+                if row:
+                    self.db.execute("DELETE FROM articles_fts WHERE rowid=?", row)
+                    self.db.execute("DELETE FROM article_jurisdictions WHERE article_rowid=?", row)
+                    self.db.execute("DELETE FROM articles WHERE rowid=?", row)
+                    deleted += 1
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return deleted
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, article_id_: str) -> Article | None:
+        row = self.db.execute("SELECT doc FROM articles WHERE id=?", (article_id_,)).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+    def seen(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id=?",
+                               (article_id(canonical_url(url)),)).fetchone() is not None
+
+    def stored_hashes(self, urls: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for url in urls:
+            row = self.db.execute("SELECT canonical_url, content_hash FROM articles WHERE id=?",
+                                  (article_id(canonical_url(url)),)).fetchone()
+            if row:
+                out[row[0]] = row[1]
+        return out
+
+    def _where(self, query: str | ParsedQuery, filters: Filters | None) -> tuple[str, list[Any]]:
+        parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+        f = filters or Filters()
+        clauses, params = [], []
+        positive, negative = fts_expression(parsed)
+        if positive:
+            clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(positive)
+        if negative:
+            clauses.append("a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(negative)
+        for column, values in (("language", f.languages), ("outlet", f.outlets), ("stage", f.stages)):
+            if values:
+                clauses.append(f"a.{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        if f.jurisdictions:
+            clauses.append("a.rowid IN (SELECT article_rowid FROM article_jurisdictions WHERE code IN "
+                           f"({','.join('?' * len(f.jurisdictions))}))")
+            params.extend(f.jurisdictions)
+        if f.relevant is not None:
+            clauses.append("a.relevant = ?")
+            params.append(int(f.relevant))
+        for bound, op in ((f.date_from, ">="), (f.date_to, "<=")):
+            if bound is None:
+                continue
+            value = parse_bound(bound)
+            if isinstance(value, datetime):
+                clauses.append(f"a.published_ts {op} ?")
+                params.append(value.timestamp())
+            else:
+                clauses.append(f"a.published_day {op} ?")
+                params.append(value.isoformat())
+        if f.fetched_from:
+            clauses.append("a.fetched_ts >= ?")
+            params.append(_bound_ts(f.fetched_from))
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _fetch(self, sql: str, params: list[Any]) -> list[tuple]:
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"search failed on {self.path}: {exc}") from None
+
+    def count(self, query: str = "", filters: Filters | None = None) -> int:
+        where, params = self._where(query, filters)
+        return self._fetch(f"SELECT count(*) FROM articles a{where}", params)[0][0]
+
+    def search(self, query: str = "", filters: Filters | None = None, sort: str = "date",
+               page: int = 1, size: int = 20) -> SearchResult:
+        check_args(sort, page, size)
+        parsed = parse_query(query)
+        where, params = self._where(parsed, filters)
+        total = self._fetch(f"SELECT count(*) FROM articles a{where}", params)[0][0]
+        positive, _ = fts_expression(parsed)
+        order = "a.published_ts IS NULL, a.published_ts DESC, a.id ASC"
+        select = "SELECT a.doc, 0.0 FROM articles a"
+        if sort == "relevance" and positive:
+            select = ("SELECT a.doc, -f.rank FROM articles a JOIN articles_fts f ON f.rowid = a.rowid "
+                      "AND articles_fts MATCH ?")
+            params = [positive] + params
+            order = "f.rank ASC, " + order
+        rows = self._fetch(f"{select}{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                           params + [size, (page - 1) * size])
+        hits = []
+        for doc, score in rows:
+            article = Article.from_dict(json.loads(doc))
+            hits.append(Hit(article, snippet(article.body, parsed, article.language), float(score)))
+        return SearchResult(total=total, hits=hits, page=page, size=size)
+
+    def timeline(self, query: str = "", filters: Filters | None = None, interval: str = "month",
+                 split: str | None = None) -> Timeline:
+        check_timeline_args(interval, split)
+        where, params = self._where(query, filters)
+        if split == "jurisdiction":
+            sql = (f"SELECT a.published_day, j.code, count(*) FROM articles a "
+                   f"JOIN article_jurisdictions j ON j.article_rowid = a.rowid{where} "
+                   f"{'AND' if where else 'WHERE'} a.published_day IS NOT NULL GROUP BY 1, 2")
+        else:
+            key = SPLIT_COLUMNS.get(split or "", "NULL")
+            sql = (f"SELECT a.published_day, {key}, count(*) FROM articles a{where} "
+                   f"{'AND' if where else 'WHERE'} a.published_day IS NOT NULL GROUP BY 1, 2")
+        counts: dict[date, dict[str, int]] = {}
+        totals: dict[date, int] = {}
+        for day, key, n in self._fetch(sql, params):
+            start = bucket_start(date.fromisoformat(day), interval)
+            if split:
+                per = counts.setdefault(start, {})
+                per[key or "none"] = per.get(key or "none", 0) + n
+            totals[start] = totals.get(start, 0) + n
+        if split == "jurisdiction":  # an article in two countries counts once in the total
+            where_total = where + (" AND " if where else " WHERE ") + "a.published_day IS NOT NULL"
+            totals = {}
+            for day, n in self._fetch(f"SELECT a.published_day, count(*) FROM articles a{where_total} "
+                                      f"GROUP BY 1", params):
+                start = bucket_start(date.fromisoformat(day), interval)
+                totals[start] = totals.get(start, 0) + n
+        buckets = [{"start": s.isoformat(), "total": totals.get(s, 0), "counts": counts.get(s, {})}
+                   for s in bucket_starts(totals, interval)]
+        return Timeline(interval=interval, split=split, buckets=buckets)
+
+    def iterate(self, query: str = "", filters: Filters | None = None,
+                batch_size: int = 1000) -> Iterator[Article]:
+        where, params = self._where(query, filters)
+        last_ts, last_id = float("-inf"), ""
+        keyset = "(coalesce(a.published_ts, -1e18) > ? OR (coalesce(a.published_ts, -1e18) = ? AND a.id > ?))"
+        glue = " AND " if where else " WHERE "
+        while True:
+            rows = self._fetch(
+                f"SELECT a.doc, coalesce(a.published_ts, -1e18), a.id FROM articles a{where}{glue}{keyset} "
+                f"ORDER BY coalesce(a.published_ts, -1e18), a.id LIMIT ?",
+                params + [max(last_ts, -1e18), max(last_ts, -1e18), last_id, batch_size])
+            if not rows:
+                return
+            for doc, ts, aid in rows:
+                yield Article.from_dict(json.loads(doc))
+            last_ts, last_id = rows[-1][1], rows[-1][2]
+            if last_ts == float("-inf"):
+                last_ts = -1e18
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except Exception:
+            pass

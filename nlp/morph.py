@@ -1,0 +1,88 @@
+"""Lemmas and stems for indexing and for query terms, the same on both stores.
+
+Why: analysts type `дипфейков` and expect `дипфейк`, `штрафы` → `штраф`, `cərimə` → `cəriməsi`.
+Cyrillic words go through pymorphy3 (the one import site of it), English through Snowball,
+Azerbaijani through a light suffix stripper. Lemma output is lower-case `[^\\W_]+` tokens joined by
+spaces, so SQLite FTS5 (unicode61) and Elasticsearch (whitespace tokenizer) split it identically.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_AZ_LETTERS = set("əğışçöü")
+
+# Inflectional endings of Azerbaijani nouns, longest first (plural, possessive, case, copula).
+# A light stemmer: it only needs to map inflected forms of one word onto one key.
+_AZ_SUFFIXES = sorted({
+    "lar", "lər", "ları", "ləri",
+    "nın", "nin", "nun", "nün", "ın", "in", "un", "ün",
+    "sı", "si", "su", "sü", "ı", "i", "u", "ü",
+    "nı", "ni", "nu", "nü", "ya", "yə", "a", "ə",
+    "da", "də", "ta", "tə", "dan", "dən", "tan", "tən",
+    "la", "lə", "yla", "ylə",
+    "dır", "dir", "dur", "dür",
+}, key=len, reverse=True)
+_AZ_MIN_STEM = 4  # shorter stems start to merge unrelated words (qanun → qan)
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@lru_cache(maxsize=1)
+def _english():
+    import snowballstemmer
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def russian_lemma(word: str) -> str:
+    return _morph().parse(word)[0].normal_form.replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def english_stem(word: str) -> str:
+    return _english().stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def azerbaijani_stem(word: str) -> str:
+    for _ in range(3):  # at most three stacked endings: cərimə-lər-i-nin
+        for suffix in _AZ_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _AZ_MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def lemma(word: str, language: str | None) -> str:
+    """The index key of one lower-case word in a text of `language`."""
+    if _CYRILLIC.search(word):
+        return russian_lemma(word)
+    if language == "az":
+        return azerbaijani_stem(word)
+    return english_stem(word)
+
+
+def lemma_text(text: str, language: str | None) -> str:
+    return " ".join(lemma(w, language) for w in tokens(text))
+
+
+def query_variants(word: str) -> frozenset[str]:
+    """Keys a query word may be indexed under: the query does not say its language, so a Latin
+    word is tried as English and as Azerbaijani (and as typed)."""
+    word = word.lower()
+    if _CYRILLIC.search(word):
+        return frozenset({russian_lemma(word)})
+    return frozenset({english_stem(word), azerbaijani_stem(word), word})
