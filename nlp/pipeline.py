@@ -1,0 +1,83 @@
+"""analyze_page / analyze_text: extract -> identify language -> tag, producing an Article.
+
+Heavy objects (trafilatura, the lingua detector, spaCy pipelines) are loaded once per process and
+reused; callers may call these functions per page from a crawler pipeline.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from lexwatch.article import Article
+from nlp import AnalysisError
+from nlp.decode import decode_page
+from nlp.extract import extract_page
+from nlp.langid import detect_language
+from nlp.outlets import OUTLETS, guess_edition, guess_outlet
+from nlp.page import parse_html
+from nlp.tagger import tag
+
+_HTML_HINT = re.compile(r"<\s*(html|head|body|div|p|article|meta|title)\b", re.I)
+_TEXTUAL_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+
+
+def _resolve_outlet(url: str, outlet: str | None) -> str:
+    if outlet:
+        outlet = outlet.lower()
+        return outlet if outlet in OUTLETS else "other"
+    return guess_outlet(url)
+
+
+def analyze_page(body: bytes | str, url: str, *, outlet: str | None = None, edition: str | None = None,
+                 content_type: str | None = None, fetched_at: str | None = None) -> Article:
+    """Analyze one fetched HTML page. Raises AnalysisError (a ValueError) when the input is empty,
+    not HTML, or undecodable; never anything else."""
+    if content_type and not any(t in content_type.lower() for t in _TEXTUAL_TYPES):
+        raise AnalysisError(f"not an HTML page: content type {content_type!r}")
+    try:
+        return _analyze_page(body, url, outlet, edition, content_type, fetched_at)
+    except AnalysisError:
+        raise
+    except Exception as exc:  # the contract: arbitrary HTML never raises anything unexpected
+        raise AnalysisError(f"could not analyze page {url}: {type(exc).__name__}: {exc}") from exc
+
+
+def _analyze_page(body, url, outlet, edition, content_type, fetched_at) -> Article:
+    text = decode_page(body, content_type)
+    if not _HTML_HINT.search(text[:5000]):
+        raise AnalysisError("not an HTML page (no HTML markup found)")
+    outlet = _resolve_outlet(url, outlet)
+    edition = edition or guess_edition(url, outlet)
+    tree = parse_html(text)
+    page = extract_page(text, tree, url, outlet, edition)
+    if not page.body and not page.title:
+        raise AnalysisError("no article text found on the page")
+    language = detect_language(page.body) or detect_language(page.title) or page.html_language or edition
+    edition = edition or page.html_language or language
+    return Article(
+        url=url, canonical_url=page.canonical_url or "", outlet=outlet, edition=edition,
+        language=language, title=page.title, body=page.body, published_at=page.published_at,
+        modified_at=page.modified_at, authors=page.authors, section=page.section, tags=page.tags,
+        translations=page.translations, fetched_at=fetched_at,
+        deepfake=tag(page.title, page.body, language, outlet=outlet),
+    )
+
+
+def analyze_text(text: str, url: str = "", *, outlet: str | None = None, edition: str | None = None,
+                 published_at: str | None = None, fetched_at: str | None = None) -> Article:
+    """Analyze plain text: the first non-empty line is the title, the rest the body."""
+    if isinstance(text, bytes):
+        text = decode_page(text)
+    if not text or not text.strip():
+        raise AnalysisError("empty text")
+    lines = [line.strip() for line in text.strip().splitlines()]
+    title = lines[0]
+    body = "\n".join(line for line in lines[1:] if line) or ""
+    outlet = _resolve_outlet(url, outlet)
+    edition = edition or guess_edition(url, outlet)
+    language = detect_language(body) or detect_language(title) or edition
+    return Article(
+        url=url or "urn:lexwatch:text:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], outlet=outlet, edition=edition or language,
+        language=language, title=title, body=body, published_at=published_at,
+        fetched_at=fetched_at, deepfake=tag(title, body, language, outlet=outlet),
+    )
