@@ -1,0 +1,60 @@
+"""`lexwatch demo` — start the bundled outlet replicas, crawl them into an embedded store under
+DIR, print the deepfake-regulation timeline, then serve the search page (unless --no-serve)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from index import Filters, open_store
+from lexwatch.render import penalties_short, timeline_chart
+
+DEMO_PORT = 8765
+
+
+def register(sub, common):
+    p = sub.add_parser("demo", parents=[common], help="crawl the bundled replica sites and show the timeline",
+                       description="Start local replicas of Report, Kazinform and Kursiv on 127.0.0.1, crawl "
+                                   "them into DIR/lexwatch.db (WARCs and logs beside it), print the timeline "
+                                   "of deepfake-regulation developments and serve the search page.")
+    p.add_argument("--data", default="./data", metavar="DIR", help="where the store, WARCs and logs go")
+    p.add_argument("--no-serve", action="store_true", help="end after the timeline (for scripts)")
+    p.add_argument("--port", type=int, default=DEMO_PORT, help=f"search page port (default {DEMO_PORT})")
+    p.set_defaults(func=run)
+
+
+def run(args):
+    from crawler.replicas import start_replicas
+    from crawler.run import crawl
+
+    data = Path(args.data).resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    store_url = f"sqlite:///{data / 'lexwatch.db'}"
+    replicas = start_replicas()
+    try:
+        print(f"replica sites: {', '.join(f'{k} {v}' for k, v in sorted(replicas.base_urls.items()))}",
+              file=sys.stderr)
+        stats = crawl(outlets=None, langs=None, since=None, until=None, store_url=store_url,
+                      base_urls=replicas.base_urls, warc_dir=str(data / "warc"),
+                      log_file=str(data / "crawl.log"))
+    finally:
+        replicas.stop()
+    print(f"crawled: {stats.get('pages', '?')} pages fetched, {stats.get('stored', '?')} articles stored, "
+          f"{stats.get('errors', 0)} errors", file=sys.stderr)
+    with open_store(store_url) as store:
+        relevant = Filters(relevant=True)
+        print(f"\nDeepfake-regulation developments by month and country "
+              f"({store.count('', relevant)} of {store.count()} articles):\n")
+        print(timeline_chart(store.timeline("", relevant, interval="month", split="jurisdiction")))
+        print("\nLatest developments:")
+        for hit in store.search("", relevant, size=8).hits:
+            a, tags = hit.article, hit.article.deepfake
+            extra = f" — {penalties_short(tags['penalties'])}" if tags["penalties"] else ""
+            print(f"  {(a.published_at or '')[:10]}  {','.join(tags['jurisdictions']) or '--'}  "
+                  f"{tags['stage'] or '-':<11} {a.title[:90]}{extra}")
+    print(f"\nstore: {store_url}")
+    if args.no_serve:
+        return 0
+    from lexwatch.web import serve
+    print(f"search page: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)")
+    serve(store_url=store_url, host="127.0.0.1", port=args.port)
+    return 0
