@@ -1,0 +1,508 @@
+"""The Elasticsearch store: the same answers as the SQLite store, on a server.
+
+Settings: the store URL `http(s)://host:9200[/alias]` (alias default `lexwatch`).
+Documents live in a versioned index `<alias>-v<N>` reached through the alias `<alias>`; the index's
+settings and mapping are index/es_mapping.json, created lazily on the first write.
+Why a `lemmas` field: matching must equal the SQLite store's, so nlp.morph computes the index keys
+of documents and query words for both stores, and ES only splits them on whitespace. Why a
+`published_day` field: day bounds and timeline buckets use the article's local publication day.
+"""
+from __future__ import annotations
+
+import json
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from index.highlight import snippet
+from index.query import ParsedQuery, Term, parse_query
+from index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
+                         Timeline, UpsertReport, check_args, check_timeline_args, parse_bound)
+from index.timebuckets import published_day
+from lexwatch.article import Article, article_id
+from lexwatch.urls import canonical_url
+from nlp.morph import lemma_text
+
+MAPPING_PATH = Path(__file__).with_name("es_mapping.json")
+DEFAULT_ALIAS = "lexwatch"
+DERIVED_FIELDS = ("lemmas", "published_day")
+BATCH = 500                 # documents per mget / bulk request
+TERMS_SIZE = 500            # split keys per timeline bucket (jurisdictions, stages, outlets, languages)
+MAX_PHRASES = 64            # alternatives of one phrase, expanded as the SQLite store does
+SPLIT_FIELDS = {"jurisdiction": "deepfake.jurisdictions", "stage": "deepfake.stage",
+                "outlet": "outlet", "language": "language"}
+_ALIAS = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
+_SOURCE_EXCLUDES = list(DERIVED_FIELDS)
+
+
+@lru_cache(maxsize=1)
+def mapping_file() -> dict[str, Any]:
+    return json.loads(MAPPING_PATH.read_text(encoding="utf-8"))
+
+
+def mapping_version() -> int:
+    return int(mapping_file()["mapping_version"])
+
+
+def mapping_fields(properties: dict[str, Any], prefix: str = "") -> set[str]:
+    """Dotted names of the mapped fields (objects and nested objects included, multi-fields not)."""
+    out = set()
+    for name, spec in properties.items():
+        out.add(prefix + name)
+        if "properties" in spec:
+            out |= mapping_fields(spec["properties"], prefix + name + ".")
+    return out
+
+
+def _millis(bound: str) -> int:
+    """An instant bound in epoch milliseconds; a bare day means its start in UTC (as in SQLite)."""
+    value = parse_bound(bound)
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    return int(round(value.timestamp() * 1000))
+
+
+def to_document(article: Article) -> dict[str, Any]:
+    """The indexed document: the Article record plus the derived fields. Raises ValueError on bad dates."""
+    doc = article.to_dict()
+    for name in ("published_at", "modified_at", "fetched_at"):
+        if doc.get(name):
+            datetime.fromisoformat(doc[name].replace("Z", "+00:00"))  # ValueError, reported per article
+    doc["published_day"] = published_day(article.published_at)
+    doc["lemmas"] = lemma_text(f"{article.title}\n{article.body}", article.language)
+    return doc
+
+
+def from_source(source: dict[str, Any]) -> Article:
+    return Article.from_dict({k: v for k, v in source.items() if k not in DERIVED_FIELDS})
+
+
+# -- query translation ------------------------------------------------------------------------
+def _phrases(term: Term) -> list[str]:
+    """A phrase whose positions have alternatives, as the list of plain phrases (SQLite's expansion)."""
+    phrases = [""]
+    for keys in term:
+        phrases = [f"{p} {k}".strip() for p in phrases for k in sorted(keys)][:MAX_PHRASES]
+    return phrases
+
+
+def term_query(term: Term) -> dict[str, Any]:
+    if len(term) == 1:
+        keys = sorted(term[0])
+        clauses = [{"term": {"lemmas": key}} for key in keys]
+    else:
+        clauses = [{"match_phrase": {"lemmas": {"query": p, "analyzer": "whitespace"}}} for p in _phrases(term)]
+    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+def text_query(parsed: ParsedQuery) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(must clauses, must_not clauses) on the `lemmas` field; never raw user text as DSL."""
+    must = []
+    for group in parsed.groups:
+        alternatives = [term_query(t) for t in group]
+        must.append(alternatives[0] if len(alternatives) == 1
+                    else {"bool": {"should": alternatives, "minimum_should_match": 1}})
+    must_not = [term_query(t) for t in parsed.negatives]
+    return must, must_not
+
+
+def filter_clauses(filters: Filters | None) -> list[dict[str, Any]]:
+    f = filters or Filters()
+    out: list[dict[str, Any]] = []
+    for name, values in (("language", f.languages), ("outlet", f.outlets), ("deepfake.stage", f.stages),
+                         ("deepfake.jurisdictions", f.jurisdictions)):
+        if values:
+            out.append({"terms": {name: list(values)}})
+    if f.relevant is not None:
+        out.append({"term": {"deepfake.relevant": bool(f.relevant)}})
+    for bound, op in ((f.date_from, "gte"), (f.date_to, "lte")):
+        if bound is None:
+            continue
+        value = parse_bound(bound)
+        if isinstance(value, datetime):   # an instant: compare instants, to the millisecond
+            out.append({"range": {"published_at": {op: _millis(bound), "format": "epoch_millis"}}})
+        else:                              # a day: compare the local publication day
+            out.append({"range": {"published_day": {op: value.isoformat(), "format": "yyyy-MM-dd"}}})
+    if f.fetched_from:
+        out.append({"range": {"fetched_at": {"gte": _millis(f.fetched_from), "format": "epoch_millis"}}})
+    return out
+
+
+def build_query(query: str | ParsedQuery, filters: Filters | None) -> dict[str, Any]:
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    must, must_not = text_query(parsed)
+    filt = filter_clauses(filters)
+    if not (must or must_not or filt):
+        return {"match_all": {}}
+    body: dict[str, Any] = {}
+    if must:
+        body["must"] = must
+    if must_not:
+        body["must_not"] = must_not
+    if filt:
+        body["filter"] = filt
+    return {"bool": body}
+
+
+class ElasticsearchStore(Store):
+    """Idempotent by Article.id (the document _id); unchanged content_hash = no write."""
+
+    def __init__(self, url: str, *, request_timeout: float = 30, max_retries: int = 2,
+                 refresh: bool | str = True) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"store URL {url!r} is not http(s)://host:9200[/alias]")
+        alias = parts.path.strip("/") or DEFAULT_ALIAS
+        if not _ALIAS.match(alias):
+            raise StoreError(f"store URL {url!r}: {alias!r} is not a valid index alias "
+                             "(lower-case letters, digits, '_', '-', '.')")
+        self.url = url
+        self.alias = alias
+        self.base_url = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        self.refresh = refresh
+        from elasticsearch import Elasticsearch
+        self.es = Elasticsearch(self.base_url, request_timeout=request_timeout, max_retries=max_retries,
+                                retry_on_timeout=True)
+        self._ready = False
+
+    # -- errors --------------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn client exceptions into one-line StoreErrors that name the server."""
+        from elastic_transport import ConnectionError as TransportConnectionError
+        from elastic_transport import ConnectionTimeout, TransportError
+        from elasticsearch import ApiError
+        from elasticsearch.helpers import BulkIndexError
+        try:
+            yield
+        except StoreError:
+            raise
+        except (TransportConnectionError, ConnectionTimeout) as exc:
+            raise StoreError(f"Elasticsearch at {self.base_url} is unreachable ({action}): "
+                             f"{_one_line(exc)}") from None
+        except ApiError as exc:
+            raise StoreError(f"Elasticsearch at {self.base_url} refused {action}: "
+                             f"{exc.status_code} {_reason(exc)}") from None
+        except (TransportError, BulkIndexError) as exc:
+            raise StoreError(f"Elasticsearch at {self.base_url} failed {action}: {_one_line(exc)}") from None
+
+    # -- index management --------------------------------------------------------------------
+    def index_name(self, version: int | None = None) -> str:
+        return f"{self.alias}-v{version if version is not None else mapping_version()}"
+
+    def current_index(self) -> str | None:
+        """The concrete index behind the alias, or None before the first write."""
+        from elasticsearch import NotFoundError
+        with self._guard("reading the alias"):
+            try:
+                found = self.es.indices.get_alias(name=self.alias)
+            except NotFoundError:
+                return None
+        names = sorted(found)
+        if self.alias in names:
+            raise StoreError(f"{self.alias!r} on {self.base_url} is a plain index, not a lexwatch alias")
+        return names[-1] if names else None
+
+    def _create_index(self, name: str, alias: str | None) -> None:
+        spec = mapping_file()
+        from elasticsearch import BadRequestError
+        with self._guard(f"creating index {name}"):
+            try:
+                self.es.indices.create(index=name, settings=spec["settings"], mappings=spec["mappings"],
+                                       aliases={alias: {}} if alias else None, wait_for_active_shards="1")
+            except BadRequestError as exc:
+                if _error_type(exc) != "resource_already_exists_exception":
+                    raise
+
+    def ensure_index(self) -> str:
+        """Create `<alias>-v<N>` behind the alias unless the alias exists (called before writes)."""
+        if self._ready:
+            return self.alias
+        if self.current_index() is None:
+            with self._guard("checking the index"):
+                plain = self.es.indices.exists(index=self.alias)
+            if plain:
+                raise StoreError(f"{self.alias!r} on {self.base_url} is a plain index, not a lexwatch alias")
+            self._create_index(self.index_name(), self.alias)
+        self._ready = True
+        return self.alias
+
+    def migrate(self, version: int | None = None, delete_old: bool = True) -> str:
+        """Copy every document into a new index `<alias>-v<version>` built from es_mapping.json, then
+        move the alias in one atomic update_aliases call. Returns the new index name.
+
+        Documents are rebuilt from their Article record (so derived fields use today's nlp.morph)
+        and copied client-side: the pinned server has no reindex module. Writers should be paused
+        while it runs: writes that reach the old index after the copy started are not carried over.
+        """
+        old = self.current_index()
+        old_version = int(old.rsplit("-v", 1)[1]) if old and "-v" in old else 0
+        version = version if version is not None else max(old_version + 1, mapping_version())
+        new = self.index_name(version)
+        if new == old:
+            raise StoreError(f"{self.alias!r} already points at {new}")
+        from elasticsearch import NotFoundError
+        with self._guard(f"creating index {new}"):
+            if self.es.indices.exists(index=new):
+                raise StoreError(f"index {new} already exists on {self.base_url}; delete it or pick another version")
+        self._create_index(new, None)
+        if old:
+            with self._guard(f"copying {old} to {new}"):
+                report = self._bulk_index(new, (to_document(a) for a in self._scan(old, {"match_all": {}})))
+            if report.errors:
+                raise StoreError(f"migration to {new} failed for {len(report.errors)} document(s), first: "
+                                 f"{report.errors[0][0]}: {report.errors[0][1]}; the alias still points at {old}")
+            actions = [{"remove": {"index": old, "alias": self.alias}}, {"add": {"index": new, "alias": self.alias}}]
+        else:
+            actions = [{"add": {"index": new, "alias": self.alias}}]
+        with self._guard("swapping the alias"):
+            self.es.indices.update_aliases(actions=actions)
+            if old and delete_old:
+                try:
+                    self.es.indices.delete(index=old)
+                except NotFoundError:
+                    pass
+        self._ready = True
+        return new
+
+    def drop(self) -> None:
+        """Delete every `<alias>-v*` index and the alias (tests, `reset`)."""
+        with self._guard("deleting indices"):
+            self.es.indices.delete(index=f"{self.alias}-v*", allow_no_indices=True, expand_wildcards="all")
+        self._ready = False
+
+    # -- writing -------------------------------------------------------------------------------
+    def _stored(self, ids: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
+        """id -> selected source fields of the stored ones among `ids` (one mget)."""
+        if not ids:
+            return {}
+        from elasticsearch import NotFoundError
+        with self._guard("reading stored hashes"):
+            try:
+                resp = self.es.mget(index=self.alias, ids=ids, source_includes=fields)
+            except NotFoundError:   # no index yet
+                return {}
+        return {d["_id"]: d.get("_source", {}) for d in resp["docs"] if d.get("found")}
+
+    def _bulk_index(self, index: str, docs: Iterable[dict[str, Any]]) -> UpsertReport:
+        from elasticsearch import helpers
+        report = UpsertReport()
+        actions = ({"_op_type": "index", "_index": index, "_id": d["id"], "_source": d} for d in docs)
+        for ok, item in helpers.streaming_bulk(
+                self.es, actions, chunk_size=BATCH, max_chunk_bytes=20 * 1024 * 1024,
+                raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=1,
+                max_backoff=30, refresh=self.refresh):
+            op = next(iter(item.values()))
+            if ok:
+                if op.get("result") == "created":
+                    report.created += 1
+                else:
+                    report.updated += 1
+            else:
+                report.errors.append((str(op.get("_id")), _bulk_reason(op)))
+        return report
+
+    def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:
+        """Index new and changed articles; `replace` rewrites even those whose text is unchanged
+        (re-tagging). Per-document failures land in report.errors, the rest is written."""
+        report = UpsertReport()
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= BATCH:
+                report += self._upsert_batch(batch, replace)
+                batch = []
+        if batch:
+            report += self._upsert_batch(batch, replace)
+        return report
+
+    def _upsert_batch(self, batch: list[Article], replace: bool) -> UpsertReport:
+        report = UpsertReport()
+        self.ensure_index()
+        stored = {i: s.get("content_hash") for i, s in
+                  self._stored(sorted({a.id for a in batch}), ["content_hash"]).items()}
+        docs: list[dict[str, Any]] = []
+        for article in batch:
+            if not replace and stored.get(article.id) == article.content_hash:
+                report.unchanged += 1
+                continue
+            try:
+                docs.append(to_document(article))
+            except (ValueError, TypeError) as exc:
+                report.errors.append((article.id, f"{article.url}: {exc}"))
+                continue
+            stored[article.id] = article.content_hash   # a repeat later in the batch is unchanged
+        if docs:
+            with self._guard("bulk indexing"):
+                report += self._bulk_index(self.alias, docs)
+        return report
+
+    def delete(self, ids: Iterable[str]) -> int:
+        from elasticsearch import helpers
+        ids = list(dict.fromkeys(ids))
+        if not ids or self.current_index() is None:
+            return 0
+        deleted = 0
+        actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
+        with self._guard("deleting documents"):
+            for ok, item in helpers.streaming_bulk(self.es, actions, chunk_size=BATCH, raise_on_error=False,
+                                                   raise_on_exception=False, max_retries=3,
+                                                   refresh=self.refresh):
+                op = item.get("delete", {})
+                if ok and op.get("result") == "deleted":
+                    deleted += 1
+                elif not ok and op.get("status") != 404:
+                    raise StoreError(f"Elasticsearch at {self.base_url} could not delete {op.get('_id')}: "
+                                     f"{_bulk_reason(op)}")
+        return deleted
+
+    # -- reading -------------------------------------------------------------------------------
+    def get(self, article_id_: str) -> Article | None:
+        from elasticsearch import NotFoundError
+        with self._guard("get"):
+            try:
+                resp = self.es.get(index=self.alias, id=article_id_, source_excludes=_SOURCE_EXCLUDES)
+            except NotFoundError:
+                return None
+        return from_source(resp["_source"])
+
+    def seen(self, url: str) -> bool:
+        with self._guard("checking a URL"):
+            return bool(self.es.exists(index=self.alias, id=article_id(canonical_url(url))))
+
+    def stored_hashes(self, urls: Iterable[str]) -> dict[str, str]:
+        ids = sorted({article_id(canonical_url(u)) for u in urls})
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), BATCH):
+            for source in self._stored(ids[start:start + BATCH], ["canonical_url", "content_hash"]).values():
+                out[source["canonical_url"]] = source["content_hash"]
+        return out
+
+    def count(self, query: str = "", filters: Filters | None = None) -> int:
+        body = build_query(query, filters)
+        with self._guard("count"):
+            return int(self.es.count(index=self.alias, query=body, ignore_unavailable=True,
+                                     allow_no_indices=True)["count"])
+
+    def search(self, query: str = "", filters: Filters | None = None, sort: str = "date",
+               page: int = 1, size: int = 20) -> SearchResult:
+        check_args(sort, page, size)
+        parsed = parse_query(query)
+        body = build_query(parsed, filters)
+        order: list[Any] = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+        relevance = sort == "relevance" and bool(parsed.groups)
+        if relevance:
+            order = ["_score"] + order
+        with self._guard("search"):
+            resp = self.es.search(index=self.alias, query=body, sort=order, from_=(page - 1) * size,
+                                  size=min(size, MAX_PAGE_SIZE), track_total_hits=True,
+                                  track_scores=relevance, source_excludes=_SOURCE_EXCLUDES,
+                                  ignore_unavailable=True, allow_no_indices=True)
+        hits = []
+        for h in resp["hits"]["hits"]:
+            article = from_source(h["_source"])
+            score = float(h["_score"]) if relevance and h.get("_score") is not None else 0.0
+            hits.append(Hit(article, snippet(article.body, parsed, article.language), score))
+        total = resp["hits"]["total"]["value"]
+        return SearchResult(total=int(total), hits=hits, page=page, size=size)
+
+    def timeline(self, query: str = "", filters: Filters | None = None, interval: str = "month",
+                 split: str | None = None) -> Timeline:
+        check_timeline_args(interval, split)
+        histogram: dict[str, Any] = {"date_histogram": {
+            "field": "published_day", "calendar_interval": interval, "min_doc_count": 0,
+            "format": "yyyy-MM-dd"}}
+        if split:
+            histogram["aggs"] = {"split": {"terms": {"field": SPLIT_FIELDS[split], "size": TERMS_SIZE,
+                                                     **({} if split == "jurisdiction" else {"missing": "none"})}}}
+        with self._guard("timeline"):
+            # min_doc_count 0: every bucket from the first to the last matching day, empty ones too
+            resp = self.es.search(index=self.alias, query=build_query(query, filters), size=0,
+                                  aggs={"timeline": histogram}, ignore_unavailable=True, allow_no_indices=True)
+        if not resp.get("aggregations"):
+            return Timeline(interval=interval, split=split, buckets=[])
+        buckets = []
+        for b in resp["aggregations"]["timeline"]["buckets"]:
+            counts = {}
+            if split:
+                counts = {str(t["key"]): int(t["doc_count"]) for t in b["split"]["buckets"]}
+            buckets.append({"start": b["key_as_string"], "total": int(b["doc_count"]), "counts": counts})
+        return Timeline(interval=interval, split=split, buckets=buckets)
+
+    def _scan(self, index: str, query: dict[str, Any], batch_size: int = 1000) -> Iterator[Article]:
+        """Every matching article of `index` oldest first, via a point in time and search_after."""
+        from elasticsearch import NotFoundError
+        batch_size = max(1, min(batch_size, MAX_RESULT_WINDOW))
+        with self._guard("opening a point in time"):
+            try:
+                pit = self.es.open_point_in_time(index=index, keep_alive="2m")["id"]
+            except NotFoundError:
+                return
+        try:
+            after = None
+            while True:
+                with self._guard("reading a batch"):
+                    resp = self.es.search(
+                        pit={"id": pit, "keep_alive": "2m"}, query=query, size=batch_size,
+                        sort=[{"published_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}],
+                        search_after=after, source_excludes=_SOURCE_EXCLUDES, track_total_hits=False)
+                pit = resp.get("pit_id", pit)
+                hits = resp["hits"]["hits"]
+                if not hits:
+                    return
+                for h in hits:
+                    yield from_source(h["_source"])
+                after = hits[-1]["sort"]
+        finally:
+            try:
+                self.es.close_point_in_time(id=pit)
+            except Exception:  # the server may be gone; the PIT expires by itself
+                pass
+
+    def iterate(self, query: str = "", filters: Filters | None = None,
+                batch_size: int = 1000) -> Iterator[Article]:
+        yield from self._scan(self.alias, build_query(query, filters), batch_size)
+
+    def close(self) -> None:
+        try:
+            self.es.close()
+        except Exception:
+            pass
+
+
+# -- error text ---------------------------------------------------------------------------------
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+def _error_type(exc: Any) -> str:
+    info = getattr(exc, "info", None) or getattr(exc, "body", None) or {}
+    if isinstance(info, dict):
+        return str((info.get("error") or {}).get("type", "")) if isinstance(info.get("error"), dict) else ""
+    return ""
+
+
+def _reason(exc: Any) -> str:
+    info = getattr(exc, "info", None) or getattr(exc, "body", None)
+    if isinstance(info, dict) and isinstance(info.get("error"), dict):
+        err = info["error"]
+        root = (err.get("root_cause") or [err])[0]
+        return f"{root.get('type', '')}: {root.get('reason', '')}"[:300]
+    return _one_line(exc)
+
+
+def _bulk_reason(op: dict[str, Any]) -> str:
+    err = op.get("error")
+    if isinstance(err, dict):
+        reason = f"{err.get('type', 'error')}: {err.get('reason', '')}"
+        cause = err.get("caused_by")
+        if isinstance(cause, dict) and cause.get("reason"):
+            reason += f" ({cause['reason']})"
+        return " ".join(reason.split())[:500]
+    if err:
+        return " ".join(str(err).split())[:500]
+    return f"status {op.get('status')}"
