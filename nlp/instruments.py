@@ -1,0 +1,98 @@
+"""Legal instruments named in an article, with article and part numbers when given:
+'статья 147 Уголовного кодекса', 'part 2 of Article 145 of the Civil Code', 'Cinayət Məcəlləsinin
+147-ci maddəsi', '145.2-ci maddə' (Azerbaijani article.part), 'Article 145(2)'."""
+from __future__ import annotations
+
+import re
+
+_ARTICLE_NO = re.compile(r"^(\d{1,4})(?:[.-](\d{1,3}))?(?:-\d+)?$")
+_WINDOW = 8  # tokens between an article number and the instrument it belongs to
+
+
+def _number_near(doc, start: int, end: int) -> tuple[int, str, str | None] | None:
+    """A number right after the word (статья 147, Article 145(2)) or right before it
+    (147-ci maddə, 147-бабы): (token index, number, part-from-notation)."""
+    for j in (end, end + 1):                        # 'ст. 147', 'статья № 147'
+        if j < len(doc) and _ARTICLE_NO.match(doc[j].text) and (j == end or doc[end].text in (".", "№")):
+            m = _ARTICLE_NO.match(doc[j].text)
+            part = m.group(2)
+            if not part and j + 3 < len(doc) + 1 and doc[j + 1:j + 2].text == "(" and doc[j + 2:j + 3].text.isdigit():
+                part = doc[j + 2].text
+            return j, m.group(1), part
+    k = start - 1
+    while k >= 0 and k >= start - 3 and (doc[k].text in ("-", "–") or doc[k].is_alpha and len(doc[k].text) <= 3):
+        k -= 1                                      # skip the ordinal ending: 147 - ci
+    if k >= 0 and k < start and _ARTICLE_NO.match(doc[k].text):
+        m = _ARTICLE_NO.match(doc[k].text)
+        return k, m.group(1), m.group(2)
+    return None
+
+
+def extract_instruments(doc, analyzer, matches, sentences: set[int] | None = None) -> list[dict]:
+    strings = analyzer.nlp.vocab.strings
+    instruments, articles, parts = [], [], []
+    for m, s, e in matches:
+        label = strings[m]
+        if sentences is not None and doc[s].sent.start not in sentences:
+            continue
+        if label.startswith("INSTR_"):
+            instruments.append((label[6:], s, e))
+        elif label == "ART":
+            found = _number_near(doc, s, e)
+            if found:
+                articles.append((found[1], found[2], min(s, found[0]), max(e, found[0] + 1)))
+        elif label == "PART":
+            found = _number_near(doc, s, e)
+            if found:
+                parts.append((found[1], min(s, found[0]), max(e, found[0] + 1)))
+    instruments = _longest(instruments)
+    out: list[dict] = []
+    used_names: set[str] = set()
+    for number, part, s, e in articles:
+        inst = _nearest(instruments, s, e, doc)
+        if inst is None:
+            continue
+        name, i_s, i_e = inst
+        if part is None:
+            near = [p for p in parts if abs(p[1] - e) <= 4 or abs(s - p[2]) <= 4]
+            part = near[0][0] if near else None
+        lo, hi = min(s, i_s), max(e, i_e)
+        for p in parts:
+            if p[0] == part and abs(p[1] - s) <= 6:
+                lo, hi = min(lo, p[1]), max(hi, p[2])
+        out.append({"name": name, "article": number, "part": part, "text": doc[lo:hi].text})
+        used_names.add(name)
+    for name, s, e in instruments:
+        if name not in used_names:
+            out.append({"name": name, "article": None, "part": None, "text": doc[s:e].text})
+            used_names.add(name)
+    seen, unique = set(), []
+    for item in out:
+        key = (item["name"], item["article"], item["part"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def _longest(spans):
+    spans = sorted(spans, key=lambda x: (x[1], -(x[2] - x[1])))
+    out, last_end = [], -1
+    for name, s, e in spans:
+        if s >= last_end:
+            out.append((name, s, e))
+            last_end = e
+    return out
+
+
+def _nearest(instruments, s, e, doc):
+    best, best_d = None, None
+    for name, i_s, i_e in instruments:
+        if doc[i_s].sent.start != doc[s].sent.start:
+            continue
+        d = i_s - e if i_s >= e else s - i_e
+        if d < 0:
+            d = 0
+        if d <= _WINDOW and (best_d is None or d < best_d):
+            best, best_d = (name, i_s, i_e), d
+    return best

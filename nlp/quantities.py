@@ -1,0 +1,239 @@
+"""Numbers and amounts-with-units in a spaCy Doc: '3,000 to 7,000 manats', 'до семи лет',
+'üç ildən beş ilədək', 'от 15 до 100 МРП (от 59 тыс. до 393 тыс. тенге)'.
+
+Works on the labelled spans of the rule PhraseMatcher (UNIT_*, MOD_*) plus number tokens and
+number words from the rule vocabulary, so every language shares one grammar.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR", "MRP", "BRV"})
+INDEX_UNITS = frozenset({"MRP", "BRV"})   # statutory units whose tenge/som value is often given in brackets
+
+_DIGITS = re.compile(r"^\d+(?:[.,]\d+)*$")
+_GROUPED = re.compile(r"^\d{1,3}(?:([,.])\d{3})+$")
+_SUFFIXED = re.compile(r"^(\d+(?:[.,]\d+)?)(k|m|mln|bn)$", re.I)
+_SUFFIX_SCALE = {"k": 1e3, "m": 1e6, "mln": 1e6, "bn": 1e9}
+
+
+@dataclass
+class Number:
+    value: float
+    start: int
+    end: int
+    scaled: bool = False
+
+
+@dataclass
+class Quantity:
+    start: int
+    end: int
+    min: float | None
+    max: float | None
+    unit: str
+    approx: bool = False
+    equivalent: dict | None = None
+    consumed: bool = False
+    numbers: list[Number] = field(default_factory=list)
+
+
+def _digit_value(text: str, language: str) -> float | None:
+    if not _DIGITS.match(text):
+        return None
+    if _GROUPED.match(text):                        # 3,000 / 3.000: thousands separators
+        return float(re.sub(r"[,.]", "", text))
+    if text.count(",") == 1 and "." not in text:
+        return float(text.replace(",", "."))        # 1,5 млн
+    if text.count(".") == 1 and "," not in text:
+        return float(text)
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def find_numbers(doc, analyzer) -> list[Number]:
+    """Numbers with their scale words, in token order: '3 000', '3,000', '59 тыс.', 'двадцать пять', '59k'."""
+    out: list[Number] = []
+    i, n = 0, len(doc)
+    words, scales = analyzer.numbers, analyzer.scales
+    while i < n:
+        tok = doc[i]
+        value = _digit_value(tok.text, analyzer.language)
+        start = i
+        scaled = False
+        if value is not None:
+            i += 1
+            # '3 000 000': space-separated thousands groups
+            while (i < n and len(doc[i].text) == 3 and doc[i].text.isdigit() and doc[i - 1].whitespace_
+                   and doc[i - 1].text.isdigit() and len(doc[i - 1].text) <= 3):
+                value = value * 1000 + float(doc[i].text)
+                i += 1
+        elif _SUFFIXED.match(tok.text):
+            m = _SUFFIXED.match(tok.text)
+            value = float(m.group(1).replace(",", ".")) * _SUFFIX_SCALE[m.group(2).lower()]
+            scaled = True
+            i += 1
+        elif tok.lemma_ in words or tok.lower_ in words:
+            total, current = 0.0, 0.0
+            while i < n and (doc[i].lemma_ in words or doc[i].lower_ in words):
+                v = words.get(doc[i].lemma_, words.get(doc[i].lower_))
+                if v == 100 and current:
+                    current *= 100
+                else:
+                    current += v
+                i += 1
+            value = total + current
+        else:
+            i += 1
+            continue
+        if i < n and (doc[i].lemma_ in scales or doc[i].lower_ in scales or doc[i].lower_.rstrip(".") in scales):
+            key = doc[i].lemma_ if doc[i].lemma_ in scales else doc[i].lower_ if doc[i].lower_ in scales else doc[i].lower_.rstrip(".")
+            value *= scales[key]
+            scaled = True
+            i += 1
+            if i < n and doc[i].text == ".":
+                i += 1
+        out.append(Number(value, start, i, scaled))
+    return out
+
+
+class _Spans:
+    """Matcher spans of one doc indexed by start and end token."""
+
+    def __init__(self, doc, matches, strings):
+        self.by_start: dict[int, list[tuple[str, int]]] = {}
+        self.by_end: dict[int, list[tuple[str, int]]] = {}
+        for match_id, s, e in matches:
+            label = strings[match_id]
+            self.by_start.setdefault(s, []).append((label, e))
+            self.by_end.setdefault(e, []).append((label, s))
+
+    def starting(self, i: int, prefix: str) -> list[tuple[str, int]]:
+        return [(lab[len(prefix):], e) for lab, e in self.by_start.get(i, []) if lab.startswith(prefix)]
+
+    def ending(self, i: int, prefix: str) -> list[tuple[str, int]]:
+        return [(lab[len(prefix):], s) for lab, s in self.by_end.get(i, []) if lab.startswith(prefix)]
+
+
+def _unit_after(spans: _Spans, doc, i: int) -> tuple[str | None, int, str | None]:
+    """Unit span starting at i (a dot or hyphen may sit between): (unit, end, bound)."""
+    for j in (i, i + 1):
+        units = spans.starting(j, "UNIT_")
+        if units and (j == i or doc[i].text in (".", "-")):
+            unit, end = max(units, key=lambda u: u[1])
+            return unit, end, doc[end - 1]._.bound
+    return None, i, None
+
+
+def find_quantities(doc, analyzer, matches) -> list[Quantity]:
+    spans = _Spans(doc, matches, analyzer.nlp.vocab.strings)
+    numbers = find_numbers(doc, analyzer)
+    by_start = {num.start: num for num in numbers}
+    out: list[Quantity] = []
+    k = 0
+    while k < len(numbers):
+        a = numbers[k]
+        unit, end, bound = _unit_after(spans, doc, a.end)
+        lead = a.start
+        if unit is None:   # '$5,000', 'USD 500', '€10 million'
+            before = [u for u in spans.ending(a.start, "UNIT_")]
+            if before and doc[a.start - 1].text in ("$", "€", "USD", "EUR") or (before and before[0][0] in ("USD", "EUR")):
+                unit, lead = before[0][0], before[0][1]
+                end = a.end
+        from_mark = bound == "from"
+        i = end if unit else a.end
+        if i < len(doc) and any(lab == "from_after" for lab, _ in spans.starting(i, "MOD_")):
+            from_mark, i = True, max(e for lab, e in spans.starting(i, "MOD_") if lab == "from_after")
+        pre = _markers_before(spans, lead)
+        from_mark = from_mark or "from" in pre
+        # A range: A [unit] (to|до|-|and-after-between) B unit, or A-from B-up-to (az/kk)
+        conn = [e for lab, e in spans.starting(i, "MOD_") if lab == "to"]
+        j = max(conn) if conn else i
+        if not conn and doc[i:i + 1].text.lower() in ("and", "и", "və") and "from" in pre:
+            j = i + 1
+        b = by_start.get(j)
+        if b is not None and (conn or from_mark or j > i):
+            b_unit, b_end, b_bound = _unit_after(spans, doc, b.end)
+            if b_unit is None and unit is not None and not conn:
+                b = None
+            elif unit is not None and b_unit is not None and b_unit != unit:
+                b = None
+            if b is not None and (b_unit or unit):
+                lo, hi = a.value, b.value
+                if b.scaled and not a.scaled and lo * (b.value / _base(b, doc, analyzer)) <= hi:
+                    lo = lo * (b.value / _base(b, doc, analyzer))
+                q_end = b_end if b_unit else b.end
+                q = Quantity(lead, q_end, lo, hi, b_unit or unit, approx="approx" in pre, numbers=[a, b])
+                _post_markers(spans, doc, q, b_bound)
+                out.append(q)
+                k = numbers.index(b) + 1
+                continue
+        if unit is None:
+            k += 1
+            continue
+        q = Quantity(lead, end, a.value, a.value, unit, approx="approx" in pre, numbers=[a])
+        if "up_to" in pre or bound == "up_to":
+            q.min = None
+        elif "at_least" in pre or from_mark:
+            q.max = None
+        _post_markers(spans, doc, q, None)
+        out.append(q)
+        k += 1
+    _attach_equivalents(doc, out)
+    return out
+
+
+def _base(num: Number, doc, analyzer) -> float:
+    """The bare number before its scale word (for '3 to 7 thousand')."""
+    for t in doc[num.start:num.end]:
+        v = _digit_value(t.text, analyzer.language)
+        if v is not None:
+            return v
+        w = analyzer.numbers.get(t.lemma_, analyzer.numbers.get(t.lower_))
+        if w is not None:
+            return w
+    return num.value
+
+
+def _markers_before(spans: _Spans, i: int) -> set[str]:
+    """Modifier labels of the (up to three) consecutive marker spans right before token i."""
+    found: set[str] = set()
+    pos = i
+    for _ in range(3):
+        mods = spans.ending(pos, "MOD_")
+        mods = [(lab, s) for lab, s in mods if lab in ("from", "up_to", "at_least", "approx")]
+        if not mods:
+            break
+        found.update(lab for lab, _ in mods)
+        pos = min(s for _, s in mods)
+    if "from" in found and "up_to" in found:
+        found.discard("up_to")
+    return found
+
+
+def _post_markers(spans: _Spans, doc, q: Quantity, bound: str | None) -> None:
+    after = {lab: e for lab, e in spans.starting(q.end, "MOD_")}
+    if "up_to_after" in after or (bound == "up_to" and q.min == q.max):
+        if q.min == q.max:
+            q.min = None
+        q.end = after.get("up_to_after", q.end)
+    elif "at_least_after" in after:
+        q.max = None
+        q.end = after["at_least_after"]
+    if "approx_after" in after:
+        q.approx = True
+        q.end = after["approx_after"]
+
+
+def _attach_equivalents(doc, quantities: list[Quantity]) -> None:
+    """'15 to 100 MRP (59,000 to 393,000 tenge)' is one amount stated twice."""
+    for q, r in zip(quantities, quantities[1:]):
+        if q.unit in INDEX_UNITS and r.unit in MONEY_UNITS - INDEX_UNITS and not r.consumed:
+            between = doc[q.end:r.start].text.strip()
+            if between.startswith("(") and len(doc[q.end:r.start]) <= 4:
+                q.equivalent = {"min": r.min, "max": r.max, "unit": r.unit}
+                r.consumed = True
+                q.end = r.end + (1 if r.end < len(doc) and doc[r.end].text == ")" else 0)
