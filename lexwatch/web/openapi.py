@@ -47,6 +47,14 @@ CHART_PARAMETERS = [
 ALL_PARAMETERS = FILTER_PARAMETERS + PAGE_PARAMETERS + CHART_PARAMETERS
 
 
+def _extended(article: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """The Article schema with more (required) fields: it forbids unknown ones, so allOf cannot extend it."""
+    out = copy.deepcopy(article)
+    out["properties"].update(extra)
+    out["required"] = out["required"] + list(extra)
+    return out
+
+
 def _components() -> dict[str, Any]:
     article = copy.deepcopy(article_schema())
     defs = article.pop("$defs")
@@ -56,10 +64,9 @@ def _components() -> dict[str, Any]:
     for name in defs:
         text = text.replace(f'"#/$defs/{name}"', f'"#/components/schemas/{name.capitalize()}"')
     schemas = json.loads(text)
-    article_ref = {"$ref": "#/components/schemas/Article"}
-    schemas["Hit"] = {"allOf": [article_ref, {"type": "object", "required": ["snippet", "penalties_short"], "properties": {
+    schemas["Hit"] = _extended(schemas["Article"], {
         "snippet": {"type": "string", "description": "HTML-escaped body excerpt; only <mark> elements are markup"},
-        "penalties_short": {"type": "string", "examples": ["fine 3,000–7,000 AZN; up to 3 years"]}}}]}
+        "penalties_short": {"type": "string", "examples": ["fine 3,000–7,000 AZN; up to 3 years"]}})
     schemas["Filters"] = {"type": "object", "description": "The filters applied, as the store understood them"}
     schemas["SearchResult"] = {"type": "object", "required": ["total", "page", "size", "pages", "hits"], "properties": {
         "query": {"type": "string"}, "filters": {"$ref": "#/components/schemas/Filters"},
@@ -76,11 +83,11 @@ def _components() -> dict[str, Any]:
     schemas["Facets"] = {"type": "object", "required": ["country", "stage", "outlet", "lang"],
                          "description": "Articles per value of each filter, counted without that filter's own choice",
                          "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}
-    schemas["ArticleView"] = {"allOf": [article_ref, {"type": "object", "required": ["versions", "penalties_short"], "properties": {
+    schemas["ArticleView"] = _extended(schemas["Article"], {
         "penalties_short": {"type": "string"},
         "versions": {"type": "array", "items": {"type": "object", "required": ["language", "url", "id"], "properties": {
             "language": {"type": "string"}, "url": {"type": "string"},
-            "id": {"type": ["string", "null"], "description": "set when this store holds that version"}}}}}}]}
+            "id": {"type": ["string", "null"], "description": "set when this store holds that version"}}}}})
     schemas["Error"] = {"type": "object", "required": ["error", "status"], "properties": {
         "error": {"type": "string", "description": "What to correct"}, "status": {"type": "integer"}}}
     return schemas
