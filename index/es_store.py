@@ -183,7 +183,7 @@ class ElasticsearchStore(Store):
             raise
         except (TransportConnectionError, ConnectionTimeout) as exc:
             raise StoreError(f"Elasticsearch at {self.base_url} is unreachable ({action}): "
-                             f"{_one_line(exc)}") from None
+                             f"{_connection_reason(exc)}") from None
         except ApiError as exc:
             raise StoreError(f"Elasticsearch at {self.base_url} refused {action}: "
                              f"{exc.status_code} {_reason(exc)}") from None
@@ -477,6 +477,17 @@ class ElasticsearchStore(Store):
 # -- error text ---------------------------------------------------------------------------------
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+def _connection_reason(exc: BaseException) -> str:
+    """The OS's reason ("[Errno 111] Connection refused", "timed out") without the wrapper chain."""
+    text = _one_line(exc)
+    found = re.search(r"\[Errno -?\d+\][^)'\"]*", text)
+    if found:
+        return found.group().strip()
+    if "timed out" in text.lower() or "timeout" in type(exc).__name__.lower():
+        return "timed out"
+    return text
 
 
 def _error_type(exc: Any) -> str:

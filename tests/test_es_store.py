@@ -217,3 +217,31 @@ def test_iterate_pages_through_many_batches_in_order(es_store):
     assert keys == sorted(keys)
     assert store.delete([a.id for a in many[:100]] + ["0" * 24]) == 100
     assert store.count() == 1100
+
+
+@pytest.mark.es
+@pytest.mark.slow
+def test_a_server_that_goes_away_mid_stream_is_a_store_error(tmp_path):
+    """A second, private node (scripts/es.sh on a free port) is stopped while iterate() reads it."""
+    import os
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    port = _free_port()
+    env = dict(os.environ, ES_PORT=str(port), ES_HEAP="384m", LEXWATCH_ES_RUN=f"/tmp/lexwatch-es-gone-{port}")
+    script = str(root / "scripts" / "es.sh")
+    subprocess.run([script, "up"], env=env, check=True, capture_output=True, timeout=300)
+    try:
+        store = ElasticsearchStore(f"http://127.0.0.1:{port}/gone", request_timeout=5, max_retries=1)
+        store.upsert(corpus())
+        stream = store.iterate(batch_size=2)
+        next(stream)
+        subprocess.run([script, "down"], env=env, check=True, capture_output=True, timeout=120)
+        with pytest.raises(StoreError) as err:
+            for _ in stream:
+                pass
+        assert f"127.0.0.1:{port}" in str(err.value) and "unreachable" in str(err.value)
+        with pytest.raises(StoreError, match="unreachable"):
+            store.upsert(corpus())
+    finally:
+        subprocess.run([script, "down"], env=env, capture_output=True, timeout=120)
+        subprocess.run(["rm", "-rf", env["LEXWATCH_ES_RUN"]])
