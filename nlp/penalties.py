@@ -16,6 +16,7 @@ TIME_KINDS = {
 }
 # What a generic cue ('punishable by', 'наказание', 'cəza') means for each unit.
 GENERIC_KIND = {"years": "imprisonment", "months": "imprisonment", "days": "arrest", "hours": "community_service"}
+GENERIC_HANDICAP = 3   # 'наказание ... ограничение свободы сроком на 2 года': the specific word decides
 MAX_CUE_DISTANCE = 20  # tokens; further than this a cue belongs to another clause
 
 
@@ -72,11 +73,12 @@ def _nearest_kind(q: Quantity, cues, sent) -> str | None:
             distance = s - q.end + 0.5      # a cue before the amount wins a tie
         else:
             distance = 0
-        if distance > MAX_CUE_DISTANCE:
+        if distance > MAX_CUE_DISTANCE + GENERIC_HANDICAP:
             continue
         if kind == "generic":
             resolved = "fine" if q.unit in MONEY_UNITS else GENERIC_KIND.get(q.unit)
             rank = 1
+            distance += GENERIC_HANDICAP
         elif kind == "not_penalty":
             resolved, rank = None, 0
         elif kind in allowed:

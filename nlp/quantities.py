@@ -145,9 +145,13 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
                 end = a.end
         from_mark = bound == "from"
         i = end if unit else a.end
-        if i < len(doc) and any(lab == "from_after" for lab, _ in spans.starting(i, "MOD_")):
-            from_mark, i = True, max(e for lab, e in spans.starting(i, "MOD_") if lab == "from_after")
-        pre = _markers_before(spans, lead)
+        if unit and _is_age(doc, a, end):
+            k += 1
+            continue
+        hop = i + 1 if i < len(doc) and doc[i].text in ("-", "–") else i     # 3 000-dən
+        if hop < len(doc) and any(lab == "from_after" for lab, _ in spans.starting(hop, "MOD_")):
+            from_mark, i = True, max(e for lab, e in spans.starting(hop, "MOD_") if lab == "from_after")
+        pre, lead = _markers_before(spans, lead)
         from_mark = from_mark or "from" in pre
         # A range: A [unit] (to|до|-|and-after-between) B unit, or A-from B-up-to (az/kk)
         conn = [e for lab, e in spans.starting(i, "MOD_") if lab == "to"]
@@ -198,8 +202,15 @@ def _base(num: Number, doc, analyzer) -> float:
     return num.value
 
 
-def _markers_before(spans: _Spans, i: int) -> set[str]:
-    """Modifier labels of the (up to three) consecutive marker spans right before token i."""
+def _is_age(doc, num: Number, unit_end: int) -> bool:
+    """'a 27-year-old man' is an age, not a term."""
+    return (num.end < len(doc) and doc[num.end].text == "-" and unit_end + 1 < len(doc)
+            and doc[unit_end].text == "-" and doc[unit_end + 1].lower_ == "old")
+
+
+def _markers_before(spans: _Spans, i: int) -> tuple[set[str], int]:
+    """Modifier labels of the (up to three) consecutive marker spans right before token i, and
+    where the first of them starts."""
     found: set[str] = set()
     pos = i
     for _ in range(3):
@@ -211,11 +222,12 @@ def _markers_before(spans: _Spans, i: int) -> set[str]:
         pos = min(s for _, s in mods)
     if "from" in found and "up_to" in found:
         found.discard("up_to")
-    return found
+    return found, pos
 
 
 def _post_markers(spans: _Spans, doc, q: Quantity, bound: str | None) -> None:
-    after = {lab: e for lab, e in spans.starting(q.end, "MOD_")}
+    at = q.end + 1 if q.end < len(doc) and doc[q.end].text in ("-", "–") else q.end   # 20 BRV-dək
+    after = {lab: e for lab, e in spans.starting(at, "MOD_") if lab.endswith("_after")}
     if "up_to_after" in after or (bound == "up_to" and q.min == q.max):
         if q.min == q.max:
             q.min = None

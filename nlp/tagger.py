@@ -100,8 +100,9 @@ def _is_topic(s: _Sentence) -> bool:
 
 
 def _is_legal(s: _Sentence) -> bool:
-    return bool(s.labels & {"LEGAL"}) or s.has("KIND_") or s.has("INSTR_") or any(
-        lab.startswith("STAGE_") and lab != "STAGE_proposal" for lab in s.labels)
+    # money words ('cost', 'budget') and bare stage verbs ('approved', 'unveiled') are not legal signals
+    return "LEGAL" in s.labels or s.has("INSTR_") or any(
+        lab.startswith("KIND_") and lab not in ("KIND_not_penalty", "KIND_generic") for lab in s.labels)
 
 
 def _relevance_score(sentences, topic) -> float:
@@ -117,8 +118,8 @@ def _relevance_score(sentences, topic) -> float:
             legal_near += 1
     title_topic = any(s.is_title for s in topic)
     body_topic = sum(1 for s in topic if not s.is_title)
-    score = 0.15 + 0.08 * min(body_topic, 4) + (0.15 if title_topic else 0.0)
-    score += 0.12 * min(legal_near, 3) + 0.08 * min(legal_same, 2)
+    score = 0.2 + 0.1 * min(body_topic, 3) + (0.15 if title_topic else 0.0)
+    score += 0.15 * min(legal_near, 2) + 0.1 * min(legal_same, 2)
     if not legal_near:
         score = min(score, 0.35)
     return max(0.0, min(1.0, score))
@@ -153,6 +154,8 @@ def _sentence_stage(doc, s: _Sentence) -> tuple[str | None, int | None]:
         if number:
             return "reading", number
         stages.discard("reading")
+    if "committee" in stages and "adopted" in stages:
+        return "committee", None        # 'the committee approved' is a committee step, not adoption
     for stage in PRECEDENCE:
         if stage in stages:
             return stage, None
