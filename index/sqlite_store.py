@@ -160,9 +160,15 @@ class SqliteStore(Store):
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for article in batch:
-                row = db.execute("SELECT rowid, content_hash FROM articles WHERE id=?", (article.id,)).fetchone()
-                if row and row[1] == article.content_hash and not replace:
+            unique = {a.id: a for a in batch}   # the last version of an id in one batch wins
+            marks = ",".join("?" * len(unique))
+            stored = {aid: (rowid, digest) for aid, rowid, digest in db.execute(
+                f"SELECT id, rowid, content_hash FROM articles WHERE id IN ({marks})", list(unique))}
+            next_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] + 1
+            inserts, updates, fts, jurisdictions = [], [], [], []
+            for article in unique.values():
+                old = stored.get(article.id)
+                if old and old[1] == article.content_hash and not replace:
                     report.unchanged += 1
                     continue
                 try:
@@ -170,23 +176,28 @@ class SqliteStore(Store):
                 except (ValueError, TypeError) as exc:
                     report.errors.append((article.id, f"{article.url}: {exc}"))
                     continue
-                lemmas = lemma_text(f"{article.title}\n{article.body}", article.language)
-                if row:
-                    rowid = row[0]
-                    db.execute("""UPDATE articles SET canonical_url=?, outlet=?, edition=?, language=?, stage=?,
-                        relevant=?, published_at=?, published_ts=?, published_day=?, fetched_ts=?, content_hash=?,
-                        doc=? WHERE rowid=?""", values[1:] + (rowid,))
-                    db.execute("DELETE FROM articles_fts WHERE rowid=?", (rowid,))
-                    db.execute("DELETE FROM article_jurisdictions WHERE article_rowid=?", (rowid,))
+                if old:
+                    rowid = old[0]
+                    updates.append(values[1:] + (rowid,))
                     report.updated += 1
                 else:
-                    rowid = db.execute("""INSERT INTO articles (id, canonical_url, outlet, edition, language, stage,
-                        relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
-                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""", values).lastrowid
+                    rowid, next_rowid = next_rowid, next_rowid + 1
+                    inserts.append((rowid,) + values)
                     report.created += 1
-                db.execute("INSERT INTO articles_fts(rowid, lemmas) VALUES (?,?)", (rowid, lemmas))
-                db.executemany("INSERT OR IGNORE INTO article_jurisdictions(code, article_rowid) VALUES (?,?)",
-                               [(code, rowid) for code in article.deepfake.get("jurisdictions") or []])
+                fts.append((rowid, lemma_text(f"{article.title}\n{article.body}", article.language)))
+                jurisdictions.extend((code, rowid) for code in article.deepfake.get("jurisdictions") or [])
+            changed = [(u[-1],) for u in updates]
+            db.executemany("DELETE FROM articles_fts WHERE rowid=?", changed)
+            db.executemany("DELETE FROM article_jurisdictions WHERE article_rowid=?", changed)
+            db.executemany("""UPDATE articles SET canonical_url=?, outlet=?, edition=?, language=?, stage=?,
+                relevant=?, published_at=?, published_ts=?, published_day=?, fetched_ts=?, content_hash=?,
+                doc=? WHERE rowid=?""", updates)
+            db.executemany("""INSERT INTO articles (rowid, id, canonical_url, outlet, edition, language, stage,
+                relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", inserts)
+            db.executemany("INSERT INTO articles_fts(rowid, lemmas) VALUES (?,?)", fts)
+            db.executemany("INSERT OR IGNORE INTO article_jurisdictions(code, article_rowid) VALUES (?,?)",
+                           jurisdictions)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

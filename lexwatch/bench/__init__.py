@@ -1,0 +1,1 @@
+"""`lexwatch bench`: every stage measured against a baseline in the same run (see BENCHMARKS.md)."""
