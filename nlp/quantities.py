@@ -86,6 +86,12 @@ def find_numbers(doc, analyzer) -> list[Number]:
                     current += v
                 i += 1
             value = total + current
+        elif tok.lemma_ in scales and (i == 0 or not doc[i - 1].like_num):
+            # a bare scale word is a number itself: 'min manatadək' (up to a thousand manats)
+            value = scales[tok.lemma_]
+            out.append(Number(value, i, i + 1, True))
+            i += 1
+            continue
         else:
             i += 1
             continue

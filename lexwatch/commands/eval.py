@@ -1,12 +1,28 @@
-"""`lexwatch eval` — not yet available (its issue is open)."""
-import sys
+"""`lexwatch eval` — score the nlp pipeline on the labelled set (tests/data/eval by default):
+per-field precision/recall/F1, stage accuracy, language-ID accuracy per language for bodies and
+titles, published-date accuracy; --failures lists every mismatch."""
+from __future__ import annotations
+
+import json
 
 
 def register(sub, common):
-    p = sub.add_parser("eval", parents=[common], help="(not yet available)")
+    p = sub.add_parser("eval", parents=[common], help="score extraction, language ID and tagging on the labelled set")
+    p.add_argument("--dir", default=None, help="labelled set directory (default tests/data/eval)")
+    p.add_argument("--failures", action="store_true", help="list every mismatch")
     p.set_defaults(func=run)
 
 
-def run(args):
-    print("lexwatch eval: not yet available in this version", file=sys.stderr)
-    return 2
+def run(args) -> int:
+    from nlp.evaluation import DEFAULT_DIR, evaluate, format_report
+
+    result = evaluate(args.dir or DEFAULT_DIR)
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(format_report(result))
+    if args.failures:
+        print("\nmismatches:" if result["failures"] else "\nno mismatches")
+        for line in result["failures"]:
+            print("  " + line)
+    return 0

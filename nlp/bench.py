@@ -1,0 +1,42 @@
+"""Throughput of analyze_page against bare trafilatura.extract on the same pages, so we know the
+nlp stage keeps the crawler network-bound. `lexwatch bench` calls measure()."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from nlp.evaluation import DEFAULT_DIR
+
+
+def sample_pages(directory: Path | str = DEFAULT_DIR / "pages") -> list[tuple[str, bytes]]:
+    """(url, bytes) of the evaluation pages, with a local URL each."""
+    return [(f"http://127.0.0.1/{p.name}", p.read_bytes()) for p in sorted(Path(directory).glob("*.html"))]
+
+
+def measure(pages: list[tuple[str, bytes]] | None = None, rounds: int = 3) -> dict:
+    """Articles per second through analyze_page and through trafilatura.extract, after warm-up
+    (pipelines are built once per process; the first call pays for loading them)."""
+    from nlp.extract import bare_extract
+    from nlp.pipeline import analyze_page
+
+    pages = pages or sample_pages()
+    if not pages:
+        raise ValueError("no pages to benchmark")
+    analyze_page(pages[0][1], pages[0][0])          # warm-up: models and matchers
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for url, body in pages:
+            analyze_page(body, url)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for _, body in pages:
+            bare_extract(body.decode("utf-8", errors="replace"))
+    bare = time.perf_counter() - start
+    n = rounds * len(pages)
+    return {"pages": n, "analyze_page_per_s": round(n / ours, 1), "trafilatura_per_s": round(n / bare, 1),
+            "ratio": round(ours / bare, 2)}
+
+
+if __name__ == "__main__":
+    print(measure())
