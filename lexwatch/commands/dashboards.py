@@ -1,12 +1,69 @@
-"""`lexwatch dashboards` — not yet available (its issue is open)."""
+"""`lexwatch dashboards` — Kibana saved objects for the Elasticsearch index (see docs/kibana.md).
+
+    export   regenerate dashboards/lexwatch.ndjson from dashboards/spec.py
+    import   post it to Kibana (--kibana URL [--space] [--api-key | --user USER:PASSWORD])
+    check    prove the objects against Elasticsearch (--store http://127.0.0.1:9200)
+"""
+from __future__ import annotations
+
+import os
 import sys
+from pathlib import Path
 
 
 def register(sub, common):
-    p = sub.add_parser("dashboards", parents=[common], help="(not yet available)")
-    p.set_defaults(func=run)
+    p = sub.add_parser("dashboards", help="Kibana dashboards: export, import, check",
+                       description="Kibana saved objects (data view, saved search, visualizations, dashboard).")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    from dashboards.build import NDJSON_PATH
+
+    export = actions.add_parser("export", parents=[common], help="regenerate the NDJSON file from code")
+    export.add_argument("--out", type=Path, default=NDJSON_PATH, help=f"where to write (default {NDJSON_PATH})")
+
+    imp = actions.add_parser("import", parents=[common], help="import the NDJSON into Kibana (overwriting)")
+    imp.add_argument("--kibana", required=True, metavar="URL", help="Kibana's base URL, e.g. http://localhost:5601")
+    imp.add_argument("--space", help="Kibana space id (default: the default space)")
+    imp.add_argument("--api-key", default=os.environ.get("LEXWATCH_KIBANA_API_KEY"),
+                     help="API key, base64 id:key as Kibana shows it (env LEXWATCH_KIBANA_API_KEY)")
+    imp.add_argument("--user", default=os.environ.get("LEXWATCH_KIBANA_USER"),
+                     help="USER:PASSWORD for basic authentication (env LEXWATCH_KIBANA_USER)")
+    imp.add_argument("--file", type=Path, default=NDJSON_PATH, help="NDJSON to import (default: lexwatch's)")
+    imp.add_argument("--insecure", action="store_true", help="do not verify Kibana's TLS certificate")
+
+    chk = actions.add_parser("check", parents=[common], help="prove fields and queries on Elasticsearch")
+    chk.add_argument("--file", type=Path, default=NDJSON_PATH, help="NDJSON to check (default: lexwatch's)")
+    for parser in (export, imp, chk):
+        parser.set_defaults(func=run)
 
 
 def run(args):
-    print("lexwatch dashboards: not yet available in this version", file=sys.stderr)
-    return 2
+    from lexwatch.cli import CliError
+    if args.action == "export":
+        from dashboards.build import export
+        print(f"wrote {export(args.out)}")
+        return 0
+    if args.action == "import":
+        from dashboards.importer import ImportError_, import_objects
+        try:
+            outcome = import_objects(args.kibana, args.file, space=args.space, api_key=args.api_key,
+                                     user=args.user, verify_tls=not args.insecure)
+        except ImportError_ as exc:
+            raise CliError(str(exc)) from None
+        for r in outcome:
+            print(f"{r.outcome:<12} {r.type:<14} {r.id}  {r.title}")
+        failed = [r for r in outcome if r.outcome.startswith("error")]
+        print(f"{len(outcome) - len(failed)} imported, {len(failed)} failed", file=sys.stderr)
+        return 1 if failed or not outcome else 0
+    from dashboards.check import PlanError, check
+    store = args.store or os.environ.get("LEXWATCH_ES_URL")
+    if not store or not store.startswith(("http://", "https://")):
+        raise CliError("check needs Elasticsearch: --store http://127.0.0.1:9200")
+    try:
+        findings = check(store, args.file)
+    except PlanError as exc:
+        raise CliError(str(exc)) from None
+    for finding in findings:
+        print(finding.line())
+    failed = [f for f in findings if not f.ok]
+    print(f"{len(findings) - len(failed)} checks passed, {len(failed)} failed", file=sys.stderr)
+    return 1 if failed else 0
