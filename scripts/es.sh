@@ -51,7 +51,9 @@ pid_alive() {
     [[ -s $PID_FILE ]] || return 1
     local pid
     pid=$(cat "$PID_FILE" 2>/dev/null) || return 1
-    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+    # a stale pid file whose number now belongs to another process does not count
+    [[ ! -r /proc/$pid/cmdline ]] || tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'org\.elasticsearch'
 }
 
 # --- install -----------------------------------------------------------------------------------
@@ -196,7 +198,7 @@ EOF
         # gc.log and hs_err files are written relative to the working directory.
         if ! (cd "$RUN_DIR/logs" && "${as_user[@]}" env ES_JAVA_HOME="$java" ES_PATH_CONF="$RUN_DIR/config" \
                 ES_TMPDIR="$RUN_DIR/tmp" ES_JAVA_OPTS="${ES_JAVA_OPTS:-}" \
-                "$es_home/bin/elasticsearch" -d -p "$PID_FILE" >"$RUN_DIR/logs/startup.out" 2>&1); then
+                "$es_home/bin/elasticsearch" -d -p "$PID_FILE" >"$RUN_DIR/logs/startup.out" 2>&1 9>&-); then
             cat "$RUN_DIR/logs/startup.out" >&2 || true
             tail -n 40 "$RUN_DIR/logs/lexwatch-local.log" 2>/dev/null >&2 || true
             die "Elasticsearch failed to start"
@@ -242,9 +244,17 @@ cmd_down() {
     echo "Elasticsearch stopped (pid $pid)"
 }
 
+# One `up` or `down` at a time per port: two test runs starting together must not both launch a
+# node on the same data path. The lock fd is closed for the server itself (9>&- below).
+lock() {
+    command -v flock >/dev/null || return 0
+    exec 9>"/tmp/lexwatch-es-$ES_PORT.lock"
+    flock -w 300 9 || die "another es.sh holds /tmp/lexwatch-es-$ES_PORT.lock"
+}
+
 case "${1:-}" in
-    up) cmd_up ;;
-    down) cmd_down ;;
+    up) lock; cmd_up ;;
+    down) lock; cmd_down ;;
     status) cmd_status ;;
     *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac
