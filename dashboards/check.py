@@ -252,37 +252,48 @@ def _size(value: Any) -> str:
 
 
 def run_requests(plan: Plan, search: Callable[..., dict[str, Any]], docs: list[dict[str, Any]]) -> list[Finding]:
-    """`search(**body)` runs an Elasticsearch search on the scratch index."""
-    findings = []
+    """`search(**body)` runs an Elasticsearch search on the scratch index. A refused request is a
+    failed check (e.g. a terms aggregation on a text field), not a crash."""
     context = plan.dashboard_filters
+    in_context = [d for d in docs if _matches(d, context)]
 
     def query(filters: tuple) -> dict[str, Any]:
         return {"bool": {"filter": [f.query() for f in filters]}}
 
-    s = plan.search
-    wanted = sorted((d for d in docs if _matches(d, s.filters)), key=lambda d: d["published_at"], reverse=True)
-    resp = search(query=query(s.filters), sort=[{name: {"order": order}} for name, order in s.sort],
-                  size=100, source_includes=["id"])
-    findings.append(_compare(f"saved search {s.title!r}", [d["id"] for d in wanted],
-                             [h["_source"]["id"] for h in resp["hits"]["hits"]]))
-    in_context = [d for d in docs if _matches(d, context)]
-    for vis, vega_aggs in plan.visualizations:
+    def saved_search() -> tuple[Any, Any]:
+        s = plan.search
+        wanted = sorted((d for d in docs if _matches(d, s.filters)), key=lambda d: d["published_at"], reverse=True)
+        resp = search(query=query(s.filters), sort=[{name: {"order": order}} for name, order in s.sort],
+                      size=100, source_includes=["id"])
+        return [d["id"] for d in wanted], [h["_source"]["id"] for h in resp["hits"]["hits"]]
+
+    def visualization(vis: AggVis | PenaltiesTable, vega_aggs: dict[str, Any] | None) -> tuple[Any, Any]:
         if isinstance(vis, PenaltiesTable):   # the aggregation exactly as written in the Vega spec
             resp = search(query=query(context), size=0, aggs=vega_aggs)
-            findings.append(_compare(f"visualization {vis.title!r}", expected_penalties(in_context, vis),
-                                     answered_penalties(resp["aggregations"])))
-            continue
+            return expected_penalties(in_context, vis), answered_penalties(resp["aggregations"])
         filters = (*context, *vis.filters)
         resp = search(query=query(filters), size=0, aggs=es_aggs(vis.buckets))
         chosen = [d for d in docs if _matches(d, filters)]
-        findings.append(_compare(f"visualization {vis.title!r}", expected_buckets(chosen, vis.buckets),
-                                 answered_buckets(resp["aggregations"], len(vis.buckets))))
-    for control in plan.controls:   # an options list asks for the field's terms in context
-        resp = search(query=query(context), size=0,
-                      aggs={"options": {"terms": {"field": control.field, "size": 100}}})
-        expected = Counter(v for d in in_context for v in _values(d, control.field))
-        answered = {b["key"]: b["doc_count"] for b in resp["aggregations"]["options"]["buckets"]}
-        findings.append(_compare(f"control {control.title!r}", dict(expected), answered))
+        return expected_buckets(chosen, vis.buckets), answered_buckets(resp["aggregations"], len(vis.buckets))
+
+    def control(c: Control) -> tuple[Any, Any]:   # an options list asks for the field's terms in context
+        resp = search(query=query(context), size=0, aggs={"options": {"terms": {"field": c.field, "size": 100}}})
+        expected = Counter(v for d in in_context for v in _values(d, c.field))
+        return dict(expected), {b["key"]: b["doc_count"] for b in resp["aggregations"]["options"]["buckets"]}
+
+    jobs: list[tuple[str, Callable[[], tuple[Any, Any]]]] = [(f"saved search {plan.search.title!r}", saved_search)]
+    jobs += [(f"visualization {v.title!r}", lambda v=v, a=a: visualization(v, a)) for v, a in plan.visualizations]
+    jobs += [(f"control {c.title!r}", lambda c=c: control(c)) for c in plan.controls]
+    findings = []
+    for name, job in jobs:
+        try:
+            expected, answered = job()
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in ("elasticsearch", "elastic_transport"):
+                raise
+            findings.append(Finding(name, False, f"Elasticsearch refused the request: {' '.join(str(exc).split())[:300]}"))
+            continue
+        findings.append(_compare(name, expected, answered))
     return findings
 
 

@@ -61,7 +61,8 @@ def results(reply: dict[str, Any]) -> list[ObjectResult]:
         error = e.get("error") or {}
         detail = error.get("type", "error")
         if error.get("references"):
-            detail += " (" + ", ".join(f"{r['type']} {r['id']}" for r in error["references"]) + ")"
+            missing = dict.fromkeys(f"{r['type']} {r['id']}" for r in error["references"])
+            detail += " (" + ", ".join(missing) + ")"
         out.append(ObjectResult(e.get("type", "?"), e.get("id", "?"),
                                 e.get("title") or (e.get("meta") or {}).get("title", ""), f"error: {detail}"))
     return out
