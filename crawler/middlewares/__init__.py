@@ -1,0 +1,1 @@
+"""Downloader and spider middlewares: network behaviour and crawl policy, never parsing."""

@@ -1,0 +1,38 @@
+"""Keep a spider on its own sites: requests to any other origin (scheme, host *and port*) are dropped.
+
+Scrapy's OffsiteMiddleware compares host names only, which cannot tell two replicas on
+127.0.0.1 apart, and lets `dont_filter` requests through; this one checks every request,
+redirect targets included. The allowed origins are the spider's `site_origins`.
+"""
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.publishers import origin
+
+logger = logging.getLogger(__name__)
+
+
+class SiteBoundaryMiddleware:
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.reported: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        allowed = getattr(self.crawler.spider, "site_origins", None)
+        if not allowed:
+            return None
+        where = origin(request.url)
+        if where in allowed:
+            return None
+        self.crawler.stats.inc_value("lexwatch/offsite_dropped")
+        if where not in self.reported:
+            self.reported.add(where)
+            logger.debug("not following off-site link to %s (%s)", where, request.url)
+        raise IgnoreRequest(f"off-site: {request.url}")

@@ -1,0 +1,1 @@
+"""Item pipelines: raw capture (WARC) -> analysis (nlp) -> date window -> store."""

@@ -1,0 +1,70 @@
+"""Every default of the lexwatch crawler, politeness first. Runs override them per crawl
+(crawler/run.py) and tests override the timing ones; nothing else sets a default.
+"""
+import os
+
+from crawler.publishers import default_base_urls
+
+BOT_NAME = "lexwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- politeness ------------------------------------------------------------------------------
+LEXWATCH_CONTACT_URL = os.environ.get("LEXWATCH_CONTACT_URL", "https://lexwatch.invalid/crawler")
+USER_AGENT = f"lexwatch/0.1 (legal-news monitoring for policy research; +{LEXWATCH_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# -- bounded work ----------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024   # news pages are < 1 MB; anything far bigger is not one
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+LEXWATCH_RETRY_AFTER_MAX = 600       # seconds; a longer Retry-After gives the page up for this run
+REDIRECT_MAX_TIMES = 5
+LEXWATCH_MAX_PAGES = 200             # pages followed in one listing chain
+LEXWATCH_ARCHIVE_MAX_DAYS = 62       # dated archives are read for windows up to this many days
+LEXWATCH_MAX_ATTEMPTS = 3            # runs a pending article or listing page is tried in
+
+# -- components ------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,   # host-only; ours checks ports too
+    "crawler.middlewares.boundary.SiteBoundaryMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+    "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
+    "crawler.middlewares.frontier.ArticleGoneMiddleware": 570,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.frontier.FrontierMiddleware": 800,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.warc.WarcCapturePipeline": 100,
+    "crawler.pipelines.analyze.AnalyzePipeline": 300,
+    "crawler.pipelines.window.WindowFilterPipeline": 400,
+    "crawler.pipelines.store.StorePipeline": 500,
+}
+EXTENSIONS = {
+    "crawler.extensions.JobdirGuard": 0,
+}
+
+# -- lexwatch --------------------------------------------------------------------------------
+LEXWATCH_BASE_URLS = default_base_urls()   # site key -> base URL; replicas override per key
+LEXWATCH_STORE = os.environ.get("LEXWATCH_STORE")
+LEXWATCH_STATE_PATH = None                 # default: <store>.crawl-state.db beside a SQLite store
+LEXWATCH_STORE_BATCH = 20
+LEXWATCH_WARC_DIR = None
+LEXWATCH_WARC_MAX_BYTES = 256 * 1024 * 1024
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,1 @@
+"""One spider per outlet; the shared discovery logic is in `news.NewsSpider`."""

@@ -1,0 +1,245 @@
+"""NewsSpider: discovery of article pages through sitemaps, feeds, listings and dated archives.
+
+Thin by design: callbacks find links and yield requests or the fetched page. What to skip (date
+window, already stored, duplicates, off-site) is decided by crawler.middlewares.frontier; what an
+article says, by the item pipelines. Outlet specifics are data in crawler.publishers.
+
+Arguments (`-a`): lang=az,ru,en (editions; default all), since/until=YYYY-MM-DD (inclusive, local
+publication day), sources=sitemaps,feeds,listings,archive (default all).
+Settings: LEXWATCH_BASE_URLS {site key: base URL}, LEXWATCH_ARCHIVE_MAX_DAYS, LEXWATCH_MAX_PAGES.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import scrapy
+from lxml import etree
+from scrapy.utils.gz import gunzip
+from w3lib.url import url_query_cleaner
+
+from crawler.dates import Window, parse_dateline, parse_machine_date, tz_of
+from crawler.items import FetchedPage
+from crawler.publishers import PUBLISHERS, Publisher, normalize_langs, origin
+from lexwatch.urls import TRACKING_PARAMS
+
+SOURCES = ("sitemaps", "feeds", "listings", "archive")
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+
+
+def utc_iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child_text(node, name: str) -> str | None:
+    for child in node.iter():
+        if _local(child.tag) == name and child.text and child.text.strip():
+            return child.text.strip()
+    return None
+
+
+class NewsSpider(scrapy.Spider):
+    name = ""
+
+    def __init__(self, lang=None, since=None, until=None, sources=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.publisher: Publisher = PUBLISHERS[self.name]
+        wanted = normalize_langs(lang)
+        self.langs = [x for x in (wanted or self.publisher.languages) if x in self.publisher.languages]
+        if wanted and not self.langs:
+            raise ValueError(f"{self.name} has no edition in {', '.join(wanted)} "
+                             f"(it has {', '.join(self.publisher.languages)})")
+        self.window = Window(since, until, self.publisher.utc_offset)
+        self.sources = set((sources.split(",") if isinstance(sources, str) else sources) or SOURCES)
+        if self.sources - set(SOURCES):
+            raise ValueError(f"unknown source(s) {sorted(self.sources - set(SOURCES))}; use {SOURCES}")
+        self.archive_max_days, self.max_pages = 62, 200
+        self.configure_sites({})
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure_sites(crawler.settings.getdict("LEXWATCH_BASE_URLS"))
+        spider.archive_max_days = crawler.settings.getint("LEXWATCH_ARCHIVE_MAX_DAYS", 62)
+        spider.max_pages = crawler.settings.getint("LEXWATCH_MAX_PAGES", 200)
+        return spider
+
+    def configure_sites(self, base_urls: dict[str, str]) -> None:
+        self.bases = {s.key: (base_urls.get(s.key) or s.base_url).rstrip("/") for s in self.publisher.sites}
+        self.site_by_origin = {origin(base): key for key, base in self.bases.items()}
+        self.site_origins = set(self.site_by_origin)
+        # Absolute links name the real origins (and their aliases, http or https): map them to ours.
+        self.origin_map: dict[str, str] = {}
+        for site in self.publisher.sites:
+            for real in (site.base_url, *site.aliases):
+                host = urlsplit(real).netloc
+                for scheme in ("http", "https"):
+                    self.origin_map[f"{scheme}://{host}"] = origin(self.bases[site.key])
+
+    # -- URLs ------------------------------------------------------------------------------
+    def resolve(self, base_url: str, href: str | None) -> str | None:
+        """Absolute URL without fragment and tracking parameters, real origin mapped to ours."""
+        if not href or href.strip().lower().startswith(("javascript:", "mailto:", "tel:", "#")):
+            return None
+        url = urljoin(base_url, href.strip())
+        url = url_query_cleaner(url, TRACKING_PARAMS, remove=True)
+        parts = urlsplit(url)
+        mapped = self.origin_map.get(f"{parts.scheme}://{parts.netloc}".lower())
+        if mapped:
+            scheme, netloc = mapped.split("://", 1)
+            parts = parts._replace(scheme=scheme, netloc=netloc)
+        return urlunsplit(parts._replace(fragment=""))
+
+    def edition_of(self, url: str) -> str | None:
+        key = self.site_by_origin.get(origin(url))
+        if key is None:
+            return None
+        edition = self.publisher.site(key).edition_of(urlsplit(url).path)
+        return edition.lang if edition else None
+
+    def meta_for(self, kind: str, url: str, **extra) -> dict:
+        return {"lw_kind": kind, "lw_site": self.site_by_origin.get(origin(url), ""),
+                "lw_edition": self.edition_of(url), **extra}
+
+    def article_request(self, url: str | None, source: str, published: datetime | None = None,
+                        lastmod: datetime | None = None) -> scrapy.Request | None:
+        if not url or not self.publisher.is_article_path(urlsplit(url).path):
+            return None
+        meta = self.meta_for("article", url, lw_source=source, lw_published=utc_iso(published),
+                             lw_lastmod=utc_iso(lastmod))
+        return scrapy.Request(url, callback=self.parse_article, meta=meta, priority=10)
+
+    # -- discovery -------------------------------------------------------------------------
+    async def start(self):
+        for request in self.discovery_requests(datetime.now(tz_of(self.publisher.utc_offset)).date()):
+            yield request
+
+    def discovery_requests(self, today):
+        days = self.window.days(today) if self.window.since else []
+        use_archive = "archive" in self.sources and 0 < len(days) <= self.archive_max_days
+        if "archive" in self.sources and self.window.since and not use_archive:
+            self.logger.info("date window of %d days is longer than LEXWATCH_ARCHIVE_MAX_DAYS=%d: "
+                             "dated archives skipped, sitemaps and listings cover it", len(days),
+                             self.archive_max_days)
+        for site in self.publisher.sites:
+            base = self.bases[site.key]
+            editions = [e for e in site.editions if e.lang in self.langs]
+            if "sitemaps" in self.sources and editions:
+                for path in site.sitemaps:
+                    yield self.sitemap_request(base + path, top=True)
+            for edition in editions:
+                if "sitemaps" in self.sources:
+                    for path in edition.sitemaps:
+                        yield self.sitemap_request(base + path, top=True)
+                if "feeds" in self.sources:
+                    for path in edition.feeds:
+                        url = base + path
+                        yield scrapy.Request(url, callback=self.parse_feed, dont_filter=True,
+                                             meta=self.meta_for("feed", url, lw_conditional=True,
+                                                                handle_httpstatus_list=[304]))
+                if "listings" in self.sources:
+                    for path in edition.listings:
+                        yield self.listing_request(base + path, chain=base + path, page_no=1, first=True)
+                if use_archive and edition.archive:
+                    for day in days:
+                        url = base + edition.archive.format(date=day.strftime(self.publisher.archive_date_format))
+                        # past days are complete once read; today and yesterday may still grow
+                        yield scrapy.Request(url, callback=self.parse_listing, dont_filter=True,
+                                             meta=self.meta_for("archive", url,
+                                                                lw_settle=day < today - timedelta(days=1)))
+
+    def sitemap_request(self, url: str, top: bool = False) -> scrapy.Request:
+        # Indexes are always read (their children may change behind an unchanged index).
+        meta = self.meta_for("sitemap", url, lw_conditional=not top, handle_httpstatus_list=[304])
+        return scrapy.Request(url, callback=self.parse_sitemap, meta=meta, dont_filter=top)
+
+    def listing_request(self, url: str, chain: str, page_no: int, first: bool = False) -> scrapy.Request:
+        meta = self.meta_for("listing", url, lw_chain=chain, lw_page_no=page_no, lw_next=not first)
+        return scrapy.Request(url, callback=self.parse_listing, meta=meta, dont_filter=first)
+
+    # -- callbacks -------------------------------------------------------------------------
+    def parse_sitemap(self, response):
+        if response.status == 304:
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE", 0))
+        root = etree.fromstring(body, parser=_XML_PARSER)
+        if root is None:
+            self.logger.warning("unreadable sitemap %s", response.url)
+            return
+        offset = self.publisher.utc_offset
+        kind = _local(root.tag)
+        for node in root:
+            loc = self.resolve(response.url, _child_text(node, "loc"))
+            lastmod = parse_machine_date(_child_text(node, "lastmod"), offset)
+            if kind == "sitemapindex" and loc:
+                if self.window.before(lastmod):
+                    continue  # nothing in it changed since the window opened
+                yield self.sitemap_request(loc)
+            elif kind == "urlset":
+                published = parse_machine_date(_child_text(node, "publication_date"), offset)
+                request = self.article_request(loc, "sitemap", published, lastmod)
+                if request:
+                    yield request
+
+    def parse_feed(self, response):
+        if response.status == 304:
+            return
+        root = etree.fromstring(response.body, parser=_XML_PARSER)
+        if root is None:
+            self.logger.warning("unreadable feed %s", response.url)
+            return
+        offset = self.publisher.utc_offset
+        for node in root.iter():
+            name = _local(node.tag)
+            if name == "item":  # RSS 2.0
+                link = _child_text(node, "link")
+                published = parse_machine_date(_child_text(node, "pubDate"), offset)
+            elif name == "entry":  # Atom
+                hrefs = [l.get("href") for l in node if _local(l.tag) == "link" and l.get("rel", "alternate") == "alternate"]
+                link = hrefs[0] if hrefs else None
+                published = parse_machine_date(_child_text(node, "published") or _child_text(node, "updated"), offset)
+            else:
+                continue
+            request = self.article_request(self.resolve(response.url, link), "feed", published)
+            if request:
+                yield request
+
+    def parse_listing(self, response):
+        listing, kind = self.publisher.listing, response.meta["lw_kind"]
+        for item in response.css(listing.item):
+            url = self.resolve(response.url, item.css(listing.link).get())
+            dateline = " ".join(t.strip() for t in item.css(f"{listing.date} ::text").getall())
+            request = self.article_request(url, kind, parse_dateline(dateline, self.publisher.utc_offset))
+            if request:
+                yield request
+        page_no = response.meta.get("lw_page_no", 1)
+        next_url = self.resolve(response.url, response.css(listing.next_page).get())
+        if kind == "listing" and next_url and page_no < self.max_pages:
+            yield self.listing_request(next_url, response.meta["lw_chain"], page_no + 1)
+
+    def parse_article(self, response):
+        meta = response.meta
+        content_type = response.headers.get(b"Content-Type")
+        yield FetchedPage(
+            url=response.url,
+            status=response.status,
+            body=response.body,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs],
+            request_headers=[(k.decode("latin-1"), v.decode("latin-1"))
+                             for k, vs in response.request.headers.items() for v in vs],
+            outlet=self.name,
+            site=self.site_by_origin.get(origin(response.url), meta.get("lw_site", "")),
+            edition=self.edition_of(response.url) or meta.get("lw_edition"),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            content_type=content_type.decode("latin-1") if content_type else None,
+            published_hint=meta.get("lw_published"),
+            lastmod_hint=meta.get("lw_lastmod"),
+            requested_url=(meta.get("redirect_urls") or [response.url])[0],
+            refetch=bool(meta.get("lw_refetch")),
+        )
