@@ -94,12 +94,15 @@ def test_search_filter_timeline_and_article(page, base_url):
 def test_article_with_translations_and_penalties(page, base_url):
     page.goto(base_url + "/?q=criminalize")
     page.get_by_role("link", name="Azerbaijan may criminalize AI-generated voice and image manipulation").click()
+    page.wait_for_url(re.compile(r"/article/[0-9a-f]{24}$"))
     table = page.locator("table.penalties")
     assert table.locator("tbody tr").count() == 2
     assert table.locator("tbody tr").first.inner_text().split("\t")[:2] == ["fine", "3,000–7,000 AZN"]
     assert "fine 3,000–7,000 AZN; up to 3 years" in page.locator("p.penalties").inner_text()
     versions = page.get_by_role("navigation", name="Other-language versions")
+    english_url = page.url
     versions.get_by_role("link", name="in lexwatch").first.click()   # Azerbaijani comes first
+    page.wait_for_url(lambda url: url != english_url and "/article/" in url)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Şəxsin razılığı olmadan")
     assert page.locator("h1").get_attribute("lang") == "az"
 
@@ -109,7 +112,8 @@ def test_hostile_article_stays_inert(page, base_url):
     title = page.locator(".hit h3 a").first
     assert title.inner_text().startswith("<script>window.__pwned = 1</script>Deepfake bill <img")
     title.click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/article/[0-9a-f]{24}$"))
+    page.wait_for_load_state("load")
     for element in page.locator("section.body, section.tags, header").all():
         element.hover()
     assert page.evaluate("window.__pwned") is None
@@ -149,4 +153,6 @@ def test_phone_width_has_no_sideways_scrolling(page, base_url):
         page.goto(base_url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
     page.locator(".hit h3 a").first.click()
+    page.wait_for_url(re.compile(r"/article/"))
+    page.wait_for_load_state("load")   # the stylesheet makes long words wrap
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
