@@ -244,4 +244,4 @@ def test_a_server_that_goes_away_mid_stream_is_a_store_error(tmp_path):
             store.upsert(corpus())
     finally:
         subprocess.run([script, "down"], env=env, capture_output=True, timeout=120)
-        subprocess.run(["rm", "-rf", env["LEXWATCH_ES_RUN"]])
+        subprocess.run(["rm", "-rf", env["LEXWATCH_ES_RUN"], f"/tmp/lexwatch-es-{port}.lock"])
