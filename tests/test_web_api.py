@@ -356,3 +356,11 @@ def test_serve_command_answers_on_localhost(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_raw_utf8_query_string_is_decoded(app):
+    """curl and scripts may send UTF-8 unescaped; WSGI passes it on as latin-1 characters."""
+    raw = "q=дипфейк".encode("utf-8").decode("latin-1")
+    status, decoded = get_json(app, "/api/search", raw)
+    _, escaped = get_json(app, "/api/search", "q=%D0%B4%D0%B8%D0%BF%D1%84%D0%B5%D0%B9%D0%BA")
+    assert status == 200 and decoded["total"] == escaped["total"] > 0

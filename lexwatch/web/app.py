@@ -104,7 +104,10 @@ class WebApp:
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
             raise HttpError(405, "only GET is supported")
         self.check_host(environ)
-        raw = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        # WSGI hands the query string over as latin-1; a client sending raw UTF-8 (curl, some
+        # scripts) would otherwise see "дипфейк" turned into mojibake.
+        query_string = environ.get("QUERY_STRING", "").encode("latin-1", "replace").decode("utf-8", "replace")
+        raw = parse_qs(query_string, keep_blank_values=True)
         if path.startswith("/static/"):
             return self.static(path.removeprefix("/static/"))
         redirect = self.check_token(environ, path, raw)
