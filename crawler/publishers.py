@@ -64,6 +64,7 @@ class Publisher:
     article_path: str              # regex on the URL path (no query) of an article page
     listing: Listing
     archive_date_format: str = "%d.%m.%Y"
+    path_date: str | None = None   # regex with groups y, m, d when article paths carry the publication day
     notes: str = ""
     article_re: re.Pattern = field(init=False, repr=False, compare=False)
 
@@ -72,6 +73,10 @@ class Publisher:
 
     def is_article_path(self, path: str) -> bool:
         return bool(self.article_re.match(path))
+
+    def day_in_path(self, path: str) -> tuple[int, int, int] | None:
+        m = re.search(self.path_date, path) if self.path_date else None
+        return (int(m["y"]), int(m["m"]), int(m["d"])) if m else None
 
     def site(self, key: str) -> Site:
         return next(s for s in self.sites if s.key == key)
@@ -142,6 +147,7 @@ KURSIV = Publisher(
     listing=Listing(item="article.post-card", link="a.post-card__link::attr(href)",
                     date=".post-card__date", next_page="a.next.page-numbers::attr(href)"),
     archive_date_format="%Y-%m-%d",
+    path_date=r"/(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)/",
     notes="Known: WordPress; country editions kz.kursiv.media and uz.kursiv.media; article URLs "
           "/{YYYY-MM-DD}/{slug}/ (en under /en/, e.g. uz.kursiv.media/en/2026-08-30/...); feeds "
           "/feed/; per-language sitemap indexes /sitemaps/{ru,kk,en}/sitemap.xml with Kazakh under "

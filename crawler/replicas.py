@@ -93,6 +93,17 @@ class ReplicaHandle:
                     out.append({**entry, "url": self.sites[entry["site"]].base_url + entry["path"]})
         return out
 
+    def expected_articles(self, outlet: str | None = None, langs: list[str] | None = None, day: int | None = None,
+                          since: str | None = None, until: str | None = None) -> list[dict]:
+        """The manifest entries a crawl should store on `day` (default: the current one): every
+        published page in the editions and local-day window asked, except pages behind a robots.txt
+        Disallow rule and deleted ones."""
+        day = day or self.day
+        return [e for e in self.manifest(outlet)
+                if e["day"] <= day and not e["flags"].get("robots") and not e["flags"].get("missing_link")
+                and (not langs or e["lang"] in langs)
+                and (not since or e["published"][:10] >= since) and (not until or e["published"][:10] <= until)]
+
     def stop(self) -> None:
         for site in self.sites.values():
             if site.server is not None:

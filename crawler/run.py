@@ -101,7 +101,8 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
                      since: str | None = None, until: str | None = None, store_url: str | None = None,
                      base_urls: dict[str, str] | None = None, jobdir: str | None = None,
                      warc_dir: str | None = None, *, sources: list[str] | None = None,
-                     settings: dict[str, Any] | None = None, progress: float = 0) -> dict[str, Any]:
+                     settings: dict[str, Any] | None = None, progress: float = 0,
+                     log_file: str | None = None) -> dict[str, Any]:
     """Run the spiders of `outlets` together in one CrawlerProcess; blocks until all finish.
     Twisted's reactor cannot restart, so call this at most once per process."""
     from scrapy.crawler import CrawlerProcess
@@ -109,7 +110,10 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
 
     chosen = check_outlets(outlets)
     lang_list = normalize_langs(langs)
-    process = CrawlerProcess(build_settings(store_url, base_urls, warc_dir, settings))
+    overrides = dict(settings or {})
+    if log_file:
+        overrides.update({"LOG_FILE": str(log_file), "LOG_LEVEL": "INFO"})
+    process = CrawlerProcess(build_settings(store_url, base_urls, warc_dir, overrides))
     crawlers: dict[str, Any] = {}
     for outlet in chosen:
         offered = [x for x in (lang_list or []) if x in PUBLISHERS[outlet].languages]
@@ -134,7 +138,9 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
     per_outlet = {name: summarize(c.stats.get_stats(), elapsed) for name, c in crawlers.items()}
     if process.bootstrap_failed or any(o["finish_reason"] is None for o in per_outlet.values()):
         raise CrawlError("a spider failed to start; see the log above")
-    return {"outlets": per_outlet, "totals": _totals(per_outlet, elapsed)}
+    totals = _totals(per_outlet, elapsed)
+    return {"outlets": per_outlet, "totals": totals, "pages": totals["pages_fetched"],
+            "stored": totals["articles_stored"], "updated": totals["articles_updated"], "errors": totals["errors"]}
 
 
 def crawl_command(outlets: list[str] | None = None, langs: list[str] | str | None = None,
@@ -142,11 +148,11 @@ def crawl_command(outlets: list[str] | None = None, langs: list[str] | str | Non
                   base_urls: dict[str, str] | None = None, jobdir: str | None = None,
                   warc_dir: str | None = None, *, sources: list[str] | None = None,
                   settings: dict[str, Any] | None = None, progress: float = 0,
-                  result_path: str | None = None) -> list[str]:
+                  log_file: str | None = None, result_path: str | None = None) -> list[str]:
     """The command line of a child crawl (for callers that start and watch it themselves)."""
     spec = {"outlets": outlets, "langs": langs, "since": since, "until": until, "store_url": store_url,
             "base_urls": base_urls, "jobdir": jobdir, "warc_dir": warc_dir, "sources": sources,
-            "settings": settings, "progress": progress}
+            "settings": settings, "progress": progress, "log_file": log_file}
     command = [sys.executable, "-m", "crawler.run", json.dumps(spec)]
     return command + (["--result", result_path] if result_path else [])
 
@@ -164,13 +170,15 @@ def crawl(outlets: list[str] | None = None, langs: list[str] | str | None = None
           base_urls: dict[str, str] | None = None, jobdir: str | None = None,
           warc_dir: str | None = None, *, sources: list[str] | None = None,
           settings: dict[str, Any] | None = None, progress: float = 0,
-          timeout: float | None = None) -> dict[str, Any]:
-    """Crawl in a child process and return its stats: {"outlets": {name: {...}}, "totals": {...}}."""
+          log_file: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    """Crawl in a child process and return its stats: {"outlets": {name: {...}}, "totals": {...},
+    "pages", "stored", "updated", "errors"} (the last four are the totals, for quick display)."""
     check_outlets(outlets)
     with tempfile.TemporaryDirectory(prefix="lexwatch-crawl-") as tmp:
         result = Path(tmp) / "stats.json"
         command = crawl_command(outlets, langs, since, until, store_url, base_urls, jobdir, warc_dir,
-                                sources=sources, settings=settings, progress=progress, result_path=str(result))
+                                sources=sources, settings=settings, progress=progress, log_file=log_file,
+                                result_path=str(result))
         done = subprocess.run(command, timeout=timeout, env=child_env())
         if done.returncode != 0 or not result.exists():
             raise CrawlError(f"crawl process failed with exit status {done.returncode}")

@@ -43,7 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
-    "crawler.middlewares.frontier.ArticleGoneMiddleware": 570,
+    "crawler.middlewares.frontier.ArticleFetchMiddleware": 570,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.frontier.FrontierMiddleware": 800,

@@ -7,9 +7,11 @@ fetched for, so `lexwatch reprocess` needs nothing but the WARC files.
 """
 from __future__ import annotations
 
+import gzip
 import io
 import logging
 import os
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -95,9 +97,26 @@ def warc_files(directory: str | Path) -> list[Path]:
     return sorted(p for p in Path(directory).rglob("*.warc*") if p.is_file())
 
 
+def _intact(path: Path) -> bool:
+    """warcio ends quietly at a truncated gzip member; gzip itself notices."""
+    if not path.name.endswith(".gz"):
+        return True
+    try:
+        with gzip.open(path, "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error):
+        return False
+    return True
+
+
 def read_responses(directory: str | Path, problems: list[str] | None = None) -> Iterator[CapturedResponse]:
     """Every response record under `directory`, file by file in name order (= capture order)."""
     for path in warc_files(directory):
+        if not _intact(path):
+            logger.warning("%s is truncated (a killed crawl?): reading the records before the damage", path.name)
+            if problems is not None:
+                problems.append(f"{path.name}: truncated")
         try:
             with open(path, "rb") as fh:
                 for record in ArchiveIterator(fh):

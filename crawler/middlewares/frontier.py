@@ -13,7 +13,8 @@ window (incremental stop); followed pages are written to `open_pages` until read
 previous runs' pending articles and open pages are scheduled again: a killed crawl resumes from
 there, whatever Scrapy's JOBDIR queue could save. Dated archive pages of past days are read once.
 
-ArticleGoneMiddleware (downloader middleware) settles articles answered with 404/410.
+ArticleFetchMiddleware (downloader middleware) settles articles answered with 404/410 and does
+not follow a redirect onto an article already stored.
 Settings: LEXWATCH_MAX_ATTEMPTS (runs a pending URL is retried in), LEXWATCH_STORE.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from datetime import timezone
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 
 from crawler.context import CrawlContext
 from crawler.dates import parse_machine_date
@@ -186,8 +188,9 @@ class FrontierMiddleware:
                 meta.get("lw_published"), meta.get("lw_lastmod"))
 
 
-class ArticleGoneMiddleware:
-    """An article answered 404/410 leaves the frontier for good (it is not asked for again)."""
+class ArticleFetchMiddleware:
+    """Last checks on article downloads: a redirect that lands on a stored article is not followed
+    (and its alias is settled); an article answered 404/410 leaves the frontier for good."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -197,11 +200,25 @@ class ArticleGoneMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def process_request(self, request):
+        meta = request.meta
+        if meta.get("lw_kind") != "article" or not meta.get("redirect_urls") or meta.get("lw_refetch"):
+            return None
+        store, state = self.context.store, self.context.state
+        if store is not None and store.seen(request.url):
+            if state is not None:
+                alias = canonical_url(meta["redirect_urls"][0])
+                state.forget(alias)
+                state.settle(alias)
+            self.crawler.stats.inc_value("lexwatch/skipped/redirect-to-stored")
+            raise IgnoreRequest(f"redirect to a stored article: {request.url}")
+        return None
+
     def process_response(self, request, response):
         if request.meta.get("lw_kind") == "article" and response.status in (404, 410):
             state = self.context.state
             if state is not None:
-                canonical = canonical_url(request.url)
+                canonical = canonical_url((request.meta.get("redirect_urls") or [request.url])[0])
                 state.forget(canonical)
                 state.settle(canonical)
             self.crawler.stats.inc_value("lexwatch/article_gone")

@@ -107,8 +107,15 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str | None, source: str, published: datetime | None = None,
                         lastmod: datetime | None = None) -> scrapy.Request | None:
-        if not url or not self.publisher.is_article_path(urlsplit(url).path):
+        path = urlsplit(url).path if url else ""
+        if not url or not self.publisher.is_article_path(path):
             return None
+        day = self.publisher.day_in_path(path)
+        if published is None and day:  # the day in the URL is the local publication day
+            try:
+                published = datetime(*day, tzinfo=tz_of(self.publisher.utc_offset))
+            except ValueError:
+                pass
         meta = self.meta_for("article", url, lw_source=source, lw_published=utc_iso(published),
                              lw_lastmod=utc_iso(lastmod))
         return scrapy.Request(url, callback=self.parse_article, meta=meta, priority=10)

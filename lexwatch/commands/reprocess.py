@@ -1,12 +1,34 @@
-"""`lexwatch reprocess` — not yet available (its issue is open)."""
-import sys
+"""`lexwatch reprocess --warc-dir DIR` — re-analyze captured pages into the store, offline."""
+from __future__ import annotations
+
+import json
+
+from lexwatch.cli import CliError
 
 
 def register(sub, common):
-    p = sub.add_parser("reprocess", parents=[common], help="(not yet available)")
+    p = sub.add_parser("reprocess", parents=[common], help="re-run extraction and tagging from WARCs",
+                       description="Read every article response captured in WARC files under DIR (by "
+                                   "`lexwatch crawl --warc-dir`), run extraction, language identification "
+                                   "and tagging again and upsert the results. No network access.")
+    p.add_argument("--warc-dir", required=True, help="directory holding .warc.gz files")
     p.set_defaults(func=run)
 
 
 def run(args):
-    print("lexwatch reprocess: not yet available in this version", file=sys.stderr)
-    return 2
+    from crawler.reprocess import reprocess
+    from index.store import DEFAULT_STORE
+
+    try:
+        stats = reprocess(args.warc_dir, args.store or DEFAULT_STORE)
+    except FileNotFoundError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(stats, indent=1))
+        return 0
+    print(f"{stats['records']} captured responses, {stats['pages']} distinct pages: {stats['analyzed']} analyzed "
+          f"({stats['created']} new, {stats['updated']} updated, {stats['unchanged']} unchanged), "
+          f"{stats['unusable']} unusable")
+    for problem in stats["damaged_files"]:
+        print(f"  damaged: {problem}")
+    return 0

@@ -19,8 +19,9 @@ FEED_PATH = {"az": "/xeber-lenti/", "ru": "/ru/lenta-novostey/", "en": "/en/news
 PAGE_SIZE = 6
 PUBLISHER = "Report News Agency"
 # A partner link to another outlet: off-site for this spider, whatever its path looks like.
-OFFSITE = {"en": ("https://www.inform.kz/en/tokayev-signs-law-on-artificial-intelligence-4f1c2e",
-                  "Partner news: Tokayev signs law on artificial intelligence", "2025-11-17T16:05:00+04:00")}
+# Its path looks like a Report article, so only the site boundary keeps the spider off it.
+OFFSITE = {"en": ("https://kz.kursiv.media/en/2025-11-18/ai-law-signed-what-changes-for-business/",
+                  "Partner news: AI law signed in Kazakhstan, what changes for business", "2025-11-18T09:00:00+04:00")}
 WORDS = {
     "az": {"latest": "Son xəbərlər", "all": "Bütün xəbərlər lenti", "tags": "Teqlər", "next": "Növbəti",
            "ticker": "İlham Əliyev WUF13 ABŞ və İsrailin İrana qarşı əməliyyatı Qlobal Bakı Forumu",

@@ -1,0 +1,86 @@
+"""Crawl throughput: the whole lexwatch pipeline vs a bare Scrapy crawl of the same pages.
+
+`bench_crawl()` serves the replicas, crawls them once to learn the page set (and to spend the
+replica's one-off 503), then times, in the same run: a bare Scrapy spider fetching exactly those
+pages with no pipeline and no lexwatch middleware, and the full lexwatch crawl (discovery, WARC,
+analysis, store) into a fresh store. Both use the same concurrency and no throttling; times are
+Scrapy's own (spider open to close), so process start-up and model loading are not counted.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import scrapy
+
+FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "WARNING", "LEXWATCH_RETRY_AFTER_MAX": 5}
+
+
+class BareSpider(scrapy.Spider):
+    """Fetches a fixed list of URLs and keeps nothing: the baseline."""
+    name = "bare"
+
+    def __init__(self, urls: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_urls = urls
+
+    def parse(self, response):
+        return None
+
+
+def _bare_main(urls_file: str, result_file: str) -> None:
+    from scrapy.crawler import CrawlerProcess
+    urls = json.loads(Path(urls_file).read_text())
+    process = CrawlerProcess({**FAST, "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False})
+    crawler = process.create_crawler(BareSpider)
+    process.crawl(crawler, urls=urls)
+    process.start()
+    stats = crawler.stats.get_stats()
+    Path(result_file).write_text(json.dumps({
+        "pages": stats.get("downloader/response_count", 0),
+        "seconds": stats["elapsed_time_seconds"]}))
+
+
+def _bare_crawl(urls: list[str], work: Path) -> dict[str, Any]:
+    from crawler.run import child_env
+    (work / "urls.json").write_text(json.dumps(urls))
+    subprocess.run([sys.executable, "-m", "crawler.bench", str(work / "urls.json"), str(work / "bare.json")],
+                   check=True, env=child_env())
+    return json.loads((work / "bare.json").read_text())
+
+
+def bench_crawl(outlets: list[str] | None = None) -> dict[str, Any]:
+    from crawler.replicas import start_replicas
+    from crawler.run import crawl
+
+    with tempfile.TemporaryDirectory(prefix="lexwatch-bench-") as tmp, start_replicas(outlets=outlets) as replicas:
+        work = Path(tmp)
+        crawl(outlets, store_url=f"sqlite:///{work}/warmup.db", base_urls=replicas.base_urls, settings=FAST)
+        fetched = [h for h in replicas.hits() if h.status == 200 and not h.path.startswith("/robots.txt")]
+        urls = [replicas.base_urls[h.site] + h.path for h in fetched]
+        articles = {e["url"] for e in replicas.manifest()}
+        article_urls = [u for u in urls if u in articles]
+        bare = _bare_crawl(urls, work)
+        full = crawl(outlets, store_url=f"sqlite:///{work}/bench.db", base_urls=replicas.base_urls,
+                     warc_dir=str(work / "warc"), settings=FAST)
+    seconds = max(o["elapsed_seconds"] for o in full["outlets"].values())
+    stored = full["totals"]["articles_stored"]
+    return {
+        "lexwatch": round(stored / seconds, 2),
+        "baseline": round(len(article_urls) / bare["seconds"], 2),
+        "unit": "articles/s",
+        "note": f"{len(urls)} pages, {len(article_urls)} articles; full pipeline {seconds:.1f} s "
+                f"({full['totals']['pages_fetched']} pages), bare Scrapy {bare['seconds']:.1f} s ({bare['pages']} pages)",
+    }
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        _bare_main(sys.argv[1], sys.argv[2])
+    else:
+        print(json.dumps(bench_crawl(sys.argv[1:] or None), indent=1))
