@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from index.highlight import snippet
-from index.query import ParsedQuery, Term, parse_query
+from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
 from index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
                          Timeline, UpsertReport, check_args, check_timeline_args, parse_bound)
 from index.timebuckets import published_day
@@ -32,7 +32,6 @@ DEFAULT_ALIAS = "lexwatch"
 DERIVED_FIELDS = ("lemmas", "published_day")
 BATCH = 500                 # documents per mget / bulk request
 TERMS_SIZE = 500            # split keys per timeline bucket (jurisdictions, stages, outlets, languages)
-MAX_PHRASES = 64            # alternatives of one phrase, expanded as the SQLite store does
 SPLIT_FIELDS = {"jurisdiction": "deepfake.jurisdictions", "stage": "deepfake.stage",
                 "outlet": "outlet", "language": "language"}
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
@@ -82,12 +81,6 @@ def from_source(source: dict[str, Any]) -> Article:
 
 
 # -- query translation ------------------------------------------------------------------------
-def _phrases(term: Term) -> list[str]:
-    """A phrase whose positions have alternatives, as the list of plain phrases (SQLite's expansion)."""
-    phrases = [""]
-    for keys in term:
-        phrases = [f"{p} {k}".strip() for p in phrases for k in sorted(keys)][:MAX_PHRASES]
-    return phrases
 
 
 def term_query(term: Term) -> dict[str, Any]:
@@ -95,7 +88,7 @@ def term_query(term: Term) -> dict[str, Any]:
         keys = sorted(term[0])
         clauses = [{"term": {"lemmas": key}} for key in keys]
     else:
-        clauses = [{"match_phrase": {"lemmas": {"query": p, "analyzer": "whitespace"}}} for p in _phrases(term)]
+        clauses = [{"match_phrase": {"lemmas": {"query": p, "analyzer": "whitespace"}}} for p in phrase_alternatives(term)]
     return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from nlp.morph import query_variants, tokens
 
 MAX_TERMS = 32
+MAX_PHRASE_ALTERNATIVES = 64   # a phrase of Latin words doubles per word (English and Azerbaijani keys)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 # A term is a phrase: a tuple of word positions, each a set of acceptable lemma keys.
@@ -64,3 +65,15 @@ def parse_query(text: str | None) -> ParsedQuery:
         from index.store import QueryError
         raise QueryError(f"query has more than {MAX_TERMS} terms")
     return parsed
+
+
+def phrase_alternatives(term: Term) -> list[str]:
+    """Every space-joined key sequence a phrase may be indexed as. Both stores expand phrases with
+    this one function; a phrase with too many alternatives is refused rather than cut silently."""
+    phrases = [""]
+    for keys in term:
+        phrases = [f"{p} {k}".strip() for p in phrases for k in sorted(keys)]
+        if len(phrases) > MAX_PHRASE_ALTERNATIVES:
+            from index.store import QueryError
+            raise QueryError(f"phrase {' '.join(min(k, key=len) for k in term)!r} is too long; split it")
+    return phrases

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from index.highlight import snippet
-from index.query import ParsedQuery, Term, parse_query
+from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
 from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport,
                          check_args, check_timeline_args, parse_bound)
 from index.timebuckets import bucket_starts, bucket_start, published_day
@@ -73,12 +73,8 @@ def _fts_word(keys: frozenset[str]) -> str:
 def _fts_term(term: Term) -> str:
     if len(term) == 1:
         return _fts_word(term[0])
-    # FTS5 phrases cannot hold alternatives: NEAR with distance 0 keeps order-free adjacency out,
-    # so expand the (small) product of alternatives into phrases.
-    phrases = [""]
-    for keys in term:
-        phrases = [f"{p} {k}".strip() for p in phrases for k in sorted(keys)][:64]
-    quoted = [f'"{p}"' for p in phrases]
+    # FTS5 phrases cannot hold alternatives, so the (small) product of them becomes an OR of phrases.
+    quoted = [f'"{p}"' for p in phrase_alternatives(term)]
     return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
 
 

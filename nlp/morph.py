@@ -96,8 +96,8 @@ def lemma_text(text: str, language: str | None) -> str:
 
 def query_variants(word: str) -> frozenset[str]:
     """Keys a query word may be indexed under: the query does not say its language, so a Latin
-    word is tried as English and as Azerbaijani (and as typed)."""
+    word is tried as English and as Azerbaijani."""
     word = word.lower()
     if _CYRILLIC.search(word):
         return frozenset({russian_lemma(word)})
-    return frozenset({english_stem(word), azerbaijani_stem(word), word})
+    return frozenset({english_stem(word), azerbaijani_stem(word)})

@@ -272,3 +272,10 @@ def test_delete(store, articles):
     assert store.search("cərimə").total == 0
     january = store.timeline("", Filters(jurisdictions=["AZ"])).buckets[0]
     assert january == {"start": "2026-01-01", "total": 1, "counts": {}}
+
+
+def test_overlong_latin_phrase_is_refused_not_cut(store, articles):
+    store.upsert(articles)
+    assert store.search('"the milli majlis is considering"').total == 1
+    with pytest.raises(QueryError, match="too long"):
+        store.search('"media agenda camera formula quota villa criteria"')  # 2**7 alternatives

@@ -106,8 +106,7 @@ class WebApp:
         self.check_host(environ)
         # WSGI hands the query string over as latin-1; a client sending raw UTF-8 (curl, some
         # scripts) would otherwise see "дипфейк" turned into mojibake.
-        query_string = environ.get("QUERY_STRING", "").encode("latin-1", "replace").decode("utf-8", "replace")
-        raw = parse_qs(query_string, keep_blank_values=True)
+        raw = parse_qs(_wsgi_text(environ.get("QUERY_STRING", "")), keep_blank_values=True)
         if path.startswith("/static/"):
             return self.static(path.removeprefix("/static/"))
         redirect = self.check_token(environ, path, raw)
@@ -198,3 +197,12 @@ class WebApp:
 
 def create_app(store: Store, token: str | None = None, local_only: bool = True) -> WebApp:
     return WebApp(store, token=token, local_only=local_only)
+
+
+def _wsgi_text(value: str) -> str:
+    """PEP 3333 strings carry bytes as latin-1 characters; recover the UTF-8 text they encode.
+    A string that is not latin-1 at all already is text (some embedding servers pass it so)."""
+    try:
+        return value.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return value
