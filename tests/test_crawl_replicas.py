@@ -10,14 +10,13 @@ import pytest
 
 from crawler.replicas import start_replicas
 from crawler.reprocess import reprocess
-from crawler.run import crawl
+from crawler.run import REPLICA_SETTINGS, crawl
 from crawler.warc import read_responses
 from index.store import open_store
 from lexwatch.urls import canonical_url
 
 # Tests crawl at full speed; the polite defaults stay in crawler/settings.py.
-FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-        "LOG_LEVEL": "WARNING", "LEXWATCH_RETRY_AFTER_MAX": 10}
+FAST = {**REPLICA_SETTINGS, "LEXWATCH_RETRY_AFTER_MAX": 10}
 
 
 @pytest.fixture(scope="module")
