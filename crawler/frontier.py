@@ -47,6 +47,7 @@ from typing import Any, Iterable
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.pipelines.store import StorePipeline
@@ -223,7 +224,13 @@ class SharedScheduler(Scheduler):
 
     # -- lifecycle -------------------------------------------------------------------------
     def open(self, spider):
-        super().open(spider)
+        # scrapy-redis's open() and enqueue_request() use APIs Scrapy 2.19 deprecates (Spider.log,
+        # stats with a spider argument); these two do the same without them.
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(server=self.server, spider=spider, key=self.queue_key,
+                                                 serializer=self.serializer)
+        if self.df is None:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
         for name, script in (("pop", _POP), ("reclaim", _RECLAIM), ("join", _JOIN), ("leave", _LEAVE)):
             setattr(self, f"_{name}_script", self.server.register_script(script))
         others = self._join_script(keys=[self.key("workers"), self.key("starts"), self.hb_key(self.worker)],
@@ -261,6 +268,15 @@ class SharedScheduler(Scheduler):
             logger.warning("shared frontier heartbeat failed: %s", exc, extra={"spider": self.spider})
 
     # -- requests --------------------------------------------------------------------------
+    def enqueue_request(self, request):
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.queue.push(request)
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
     def next_request(self):
         data = self._pop_script(keys=[self.queue.key, self.inflight_key(self.worker)])
         if not data:
@@ -271,7 +287,7 @@ class SharedScheduler(Scheduler):
             self.status = "busy"
             self.server.set(self.hb_key(self.worker), "busy", ex=int(self.ttl))
         if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def ack(self, urls: Iterable[str]) -> None:
@@ -299,7 +315,7 @@ class SharedScheduler(Scheduler):
                 logger.warning("shared frontier: worker %s stopped answering; %d of its request(s) "
                                "returned to the queue", worker, n, extra={"spider": self.spider})
                 if self.stats:
-                    self.stats.inc_value("lexwatch/frontier/reclaimed", n, spider=self.spider)
+                    self.stats.inc_value("lexwatch/frontier/reclaimed", n)
         return moved
 
     def others_busy(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from crawler.pipelines.analyze import with_canonical_id
+from crawler.pipelines.analyze import analyze
 from crawler.warc import read_responses, warc_files
 from lexwatch.urls import canonical_url
 
@@ -16,7 +16,6 @@ from lexwatch.urls import canonical_url
 def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200) -> dict[str, Any]:
     from index.store import open_store
     from nlp import AnalysisError
-    from nlp.pipeline import analyze_page
 
     if not warc_files(warc_dir):
         raise FileNotFoundError(f"no WARC files under {warc_dir}")
@@ -41,14 +40,13 @@ def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200) -> di
 
         for captured in latest.values():
             try:
-                article = analyze_page(captured.body, captured.url, outlet=captured.outlet,
-                                       edition=captured.edition or None, content_type=captured.content_type,
-                                       fetched_at=captured.fetched_at)
+                article = analyze(captured.body, captured.url, captured.outlet, captured.edition or None,
+                                  captured.content_type, captured.fetched_at)
             except AnalysisError:
                 stats["unusable"] += 1
                 continue
             stats["analyzed"] += 1
-            batch.append(with_canonical_id(article))
+            batch.append(article)
             if len(batch) >= batch_size:
                 flush()
         flush()

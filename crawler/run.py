@@ -79,6 +79,7 @@ def summarize(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
         "warc_records": get("lexwatch/warc_records"),
         "finish_reason": stats.get("finish_reason"),
         "elapsed_seconds": round(elapsed, 3),
+        "crawl_seconds": round(float(stats.get("elapsed_time_seconds", 0) or 0), 3),  # spider open to close
         "pages_per_second": round(pages / elapsed, 2) if elapsed > 0 else 0.0,
     }
 

@@ -63,6 +63,7 @@ LEXWATCH_BASE_URLS = default_base_urls()   # site key -> base URL; replicas over
 LEXWATCH_STORE = os.environ.get("LEXWATCH_STORE")
 LEXWATCH_STATE_PATH = None                 # default: <store>.crawl-state.db beside a SQLite store
 LEXWATCH_STORE_BATCH = 20
+LEXWATCH_ANALYZE_WORKERS = 0               # >0: analyze in that many worker processes
 LEXWATCH_FRONTIER = os.environ.get("LEXWATCH_FRONTIER")   # redis://host:6379/0 shares the crawl (crawler/frontier.py)
 LEXWATCH_WARC_DIR = None
 LEXWATCH_WARC_MAX_BYTES = 256 * 1024 * 1024

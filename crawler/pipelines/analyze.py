@@ -2,9 +2,15 @@
 
 Calls `nlp.pipeline.analyze_page`; a page it cannot use (`nlp.AnalysisError`) is dropped and
 leaves the frontier. The output keeps the fetch facts next to the Article for the later stages.
+Analysis is CPU-bound and would hold the reactor: with LEXWATCH_ANALYZE_WORKERS > 0 it runs in
+that many worker processes (each loads the language models once) while downloads go on;
+0 (the default) analyzes in the crawl process.
 """
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from scrapy.exceptions import DropItem
@@ -13,7 +19,6 @@ from crawler.context import CrawlContext
 from crawler.items import FetchedPage
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
-
 
 WARM_UP = {lang: f"<html lang='{lang}'><body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
            for lang, title, text in (
@@ -33,6 +38,43 @@ def with_canonical_id(article: Article) -> Article:
     return article
 
 
+def analyze(body: bytes, url: str, outlet: str, edition: str | None, content_type: str | None,
+            fetched_at: str | None) -> Article:
+    from nlp.pipeline import analyze_page
+    return with_canonical_id(analyze_page(body, url, outlet=outlet, edition=edition, content_type=content_type,
+                                          fetched_at=fetched_at))
+
+
+def warm_up(langs: list[str], url: str, outlet: str) -> None:
+    from nlp import AnalysisError
+    for lang in langs:
+        try:
+            analyze(WARM_UP.get(lang, WARM_UP["en"]).encode(), url, outlet, lang, "text/html; charset=utf-8", None)
+        except AnalysisError:
+            pass
+
+
+class SharedPool:
+    """One worker pool per crawl process, shared by the outlets' crawlers running in it."""
+    pool: ProcessPoolExecutor | None = None
+    users = 0
+
+    @classmethod
+    def acquire(cls, workers: int) -> ProcessPoolExecutor:
+        if cls.pool is None:
+            # spawn: forking a process that runs a reactor and threads is not safe
+            cls.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        cls.users += 1
+        return cls.pool
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users == 0 and cls.pool is not None:
+            cls.pool.shutdown(wait=True)
+            cls.pool = None
+
+
 @dataclass
 class AnalyzedPage:
     article: Article
@@ -40,37 +82,46 @@ class AnalyzedPage:
 
 
 class AnalyzePipeline:
-    def __init__(self, crawler) -> None:
+    def __init__(self, crawler, workers: int) -> None:
         from nlp import AnalysisError
-        from nlp.pipeline import analyze_page
-        self.crawler, self.analyze, self.unusable = crawler, analyze_page, AnalysisError
+        self.crawler, self.unusable = crawler, AnalysisError
         self.context = CrawlContext.of(crawler)
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(crawler, crawler.settings.getint("LEXWATCH_ANALYZE_WORKERS", 0))
 
     def open_spider(self):
         # Build each language's models now, not inside the first article's timing (and fail early).
         spider = self.crawler.spider
-        url = next(iter(spider.bases.values())) + "/warm-up"
-        for lang in spider.langs:
-            try:
-                self.analyze(WARM_UP.get(lang, WARM_UP["en"]).encode(), url, outlet=spider.name, edition=lang,
-                             content_type="text/html; charset=utf-8")
-            except self.unusable:
-                pass
+        args = (spider.langs, next(iter(spider.bases.values())) + "/warm-up", spider.name)
+        if self.workers > 0:
+            self.pool = SharedPool.acquire(self.workers)
+            for future in [self.pool.submit(warm_up, *args) for _ in range(self.workers)]:
+                future.result()
+        else:
+            warm_up(*args)
 
-    def process_item(self, item):
+    def close_spider(self):
+        if self.pool is not None:
+            self.pool = None
+            SharedPool.release()
+
+    async def process_item(self, item):
         if not isinstance(item, FetchedPage):
             return item
+        args = (item.body, item.url, item.outlet, item.edition, item.content_type, item.fetched_at)
         try:
-            article = self.analyze(item.body, item.url, outlet=item.outlet, edition=item.edition,
-                                   content_type=item.content_type, fetched_at=item.fetched_at)
+            if self.pool is not None:
+                article = await asyncio.wrap_future(self.pool.submit(analyze, *args))
+            else:
+                article = analyze(*args)
         except self.unusable as exc:
             self.crawler.stats.inc_value("lexwatch/unusable_pages")
             if self.context.state is not None:
                 self.context.state.forget(canonical_url(item.requested_url or item.url))
             raise DropItem(f"unusable page {item.url}: {exc}") from None
         self.crawler.stats.inc_value("lexwatch/articles_analyzed")
-        return AnalyzedPage(with_canonical_id(article), item)
+        return AnalyzedPage(article, item)
