@@ -18,8 +18,8 @@ from lexwatch.article import Article
 from lexwatch.export.columns import flat
 
 ROW_GROUP_ROWS = 50_000
-ROW_GROUP_BYTES = 48 * 1024 * 1024
-BATCH_ROWS = 1_000
+ROW_GROUP_BYTES = 16 * 1024 * 1024
+BATCH_ROWS = 500
 
 RANGE = pa.struct([("min", pa.float64()), ("max", pa.float64()), ("unit", pa.string())])
 PENALTY = pa.struct([("kind", pa.string()), ("min", pa.float64()), ("max", pa.float64()), ("unit", pa.string()),
