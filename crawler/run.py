@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawler.dates import Window
 from crawler.publishers import PUBLISHERS, normalize_langs
 
 # For the local replicas only: every replica shares the host 127.0.0.1 (one Scrapy download slot),
@@ -119,6 +120,10 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
 
     chosen = check_outlets(outlets)
     lang_list = normalize_langs(langs)
+    try:  # refuse bad arguments here, in one line, not inside the engine
+        Window(since, until, "+00:00")
+    except ValueError as exc:
+        raise CrawlError(f"bad date window: {exc}") from None
     overrides = dict(settings or {})
     if log_file:
         overrides.update({"LOG_FILE": str(log_file), "LOG_LEVEL": "INFO"})
