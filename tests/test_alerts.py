@@ -75,10 +75,11 @@ class Setup:
 
 
 @pytest.fixture
-def setup(sqlite_store, tmp_path):
-    sqlite_store.upsert(corpus())
+def setup(store, tmp_path):
+    """Both stores: fetched_from must select the same new articles on each."""
+    store.upsert(corpus())
     book = SubscriptionBook(tmp_path / "alerts.db")
-    yield Setup(sqlite_store, book)
+    yield Setup(store, book)
     book.close()
 
 
