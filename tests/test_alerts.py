@@ -290,3 +290,12 @@ def test_smtp_settings_from_file_and_environment(tmp_path):
         SmtpSettings.load(environ={"LEXWATCH_SMTP_TLS": "yes"})
     with pytest.raises(Exception, match="must be ASCII"):
         SmtpSettings.load(environ={"LEXWATCH_SMTP_USER": "u", "LEXWATCH_SMTP_PASSWORD": "pässword"})
+
+
+def test_overlapping_runs_are_refused(setup, mailbox):
+    setup.add(query="deepfake")
+    with setup.book.exclusive_run():
+        with pytest.raises(Exception, match="another `lexwatch alerts run` is using"):
+            run_alerts(setup.store, setup.book, mailbox.settings)
+    assert mailbox.received == []
+    assert run_alerts(setup.store, setup.book, mailbox.settings)[0].status == "sent"

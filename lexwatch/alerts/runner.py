@@ -102,11 +102,12 @@ def run_alerts(store: Store, book: SubscriptionBook, smtp: SmtpSettings | None, 
     if names:
         subs = [s for s in subs if s.name in names]
     outcomes = []
-    for sub in subs:
-        try:
-            outcomes.append(_run_one(store, book, smtp, sub, since, send_empty, dry_run_dir, base_url, max_items))
-        except DeliveryError as exc:
-            outcomes.append(DigestOutcome(sub.name, "failed", detail=str(exc)))
+    with book.exclusive_run():
+        for sub in subs:
+            try:
+                outcomes.append(_run_one(store, book, smtp, sub, since, send_empty, dry_run_dir, base_url, max_items))
+            except DeliveryError as exc:
+                outcomes.append(DigestOutcome(sub.name, "failed", detail=str(exc)))
     return outcomes
 
 

@@ -13,15 +13,17 @@ Both move in one transaction, and only after the SMTP server accepted the messag
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from index.store import Filters, parse_bound
 
@@ -126,6 +128,16 @@ class SubscriptionBook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def exclusive_run(self) -> Iterator[None]:
+        """Two overlapping runs (a slow one and the next cron start) would both send the same digest."""
+        with open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise AlertsError(f"another `lexwatch alerts run` is using {self.path}") from None
+            yield
 
     def add(self, sub: Subscription) -> None:
         if not NAME.match(sub.name):
