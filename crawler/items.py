@@ -1,7 +1,7 @@
 """What a spider hands to the item pipelines: one fetched article page, raw."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -20,4 +20,3 @@ class FetchedPage:
     lastmod_hint: str | None = None
     requested_url: str = ""         # URL as scheduled, before redirects
     refetch: bool = False           # an update of a stored article
-    extra: dict = field(default_factory=dict)
