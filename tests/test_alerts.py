@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -65,7 +66,6 @@ def mailbox():
 class Setup:
     store: object
     book: SubscriptionBook
-    subs: list[Subscription] = field(default_factory=list)
 
     def add(self, name="deepfakes-az", query="", recipients=("analyst@example.org",), lang="en", **filters):
         sub = Subscription(name=name, query=query, filters=Filters(**filters), recipients=list(recipients),
@@ -269,7 +269,7 @@ def test_cli_add_list_remove(tmp_path, capsys, sqlite_store):
                  "--store", sqlite_store.url]) == 0
     capsys.readouterr()
     assert main(["alerts", "list", "--json", "--alerts-db", db]) == 0
-    [listed] = __import__("json").loads(capsys.readouterr().out)
+    [listed] = json.loads(capsys.readouterr().out)
     assert listed["filters"] == {"jurisdictions": ["KZ"], "date_to": "2026-12-31"}
     assert listed["recipients"] == ["a@example.org", "b@example.org"] and listed["digest_language"] == "ru"
     assert main(["alerts", "add", "bad", "--to", "a@example.org\r\nBcc: x@evil.org", "--alerts-db", db]) == 1

@@ -15,7 +15,7 @@ from html import escape
 
 from lexwatch.alerts.labels import WORDS, count_phrase, country_name, stage_name
 from lexwatch.alerts.penalties import penalties_short
-from lexwatch.alerts.subscriptions import Subscription
+from lexwatch.alerts.subscriptions import Subscription, describe_filters
 from lexwatch.article import STAGES, Article
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
@@ -75,7 +75,7 @@ def build_digest(sub: Subscription, articles: list[Article], *, held_back: int, 
     count = count_phrase(len(articles), lang)
     groups = [(country, [(stage, [_item(a, lang, base_url) for a in arts]) for stage, arts in stages])
               for country, stages in _grouped(articles, lang)]
-    filters = ", ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in sub.filters.to_dict().items())
+    filters = describe_filters(sub.filters)
     context = [(words["query"], sub.query or words["everything"])] + ([(words["filters"], filters)] if filters else [])
     notes = ([words["held_back"].format(n=held_back)] if held_back else []) + \
             ([] if articles else [words["nothing"]])

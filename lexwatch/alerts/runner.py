@@ -75,7 +75,7 @@ def find_matches(store: Store, book: SubscriptionBook, sub: Subscription, start:
             found.articles.append(article)
             continue
         found.held_back += 1
-        fetched = instant(article.fetched_at) if article.fetched_at else start
+        fetched = instant(article.fetched_at)      # present: fetched_from matched it
         found.earliest_held = min(found.earliest_held or fetched, fetched)
     return found
 
@@ -117,7 +117,7 @@ def _run_one(store, book, smtp, sub, since, send_empty, dry_run_dir, base_url, m
     outcome = DigestOutcome(sub.name, "nothing new", len(found.articles), found.held_back)
     if not found.articles and not send_empty:
         return outcome
-    sender = smtp.sender if smtp else "lexwatch@localhost"
+    sender = (smtp or SmtpSettings()).sender
     message = build_digest(sub, found.articles, held_back=found.held_back, sender=sender, base_url=base_url)
     if dry_run_dir is not None:   # a preview: nothing is marked, the next real run sends the same
         path = Path(dry_run_dir)

@@ -57,6 +57,11 @@ def instant(value: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
+def describe_filters(filters: Filters, sep: str = ", ") -> str:
+    """'jurisdictions=AZ,KZ, relevant=True' for listings and digest headers."""
+    return sep.join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in filters.to_dict().items())
+
+
 def check_recipients(addresses: Iterable[str]) -> list[str]:
     out = []
     for raw in addresses:

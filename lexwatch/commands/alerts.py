@@ -84,9 +84,9 @@ def run_list(args) -> int:
         return 0
     if not subs:
         print("no subscriptions (add one with: lexwatch alerts add NAME --query Q --to you@example.org)")
+    from lexwatch.alerts.subscriptions import describe_filters
     for s in subs:
-        filters = " ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in s.filters.to_dict().items())
-        print(f"{s.name}  [{s.digest_language}]  query={s.query!r} {filters}".rstrip())
+        print(f"{s.name}  [{s.digest_language}]  query={s.query!r} {describe_filters(s.filters, ' ')}".rstrip())
         print(f"  to {', '.join(s.recipients)}; last sent {s.last_sent_at or 'never'}")
     return 0
 
