@@ -24,6 +24,9 @@ def register(sub, common):
     p.add_argument("--jobdir", help="directory for pausable/resumable crawl state (one subdirectory per outlet)")
     p.add_argument("--warc-dir", help="write every fetched article to WARC files here")
     p.add_argument("--log-file", help="write Scrapy's log here instead of the terminal")
+    p.add_argument("--frontier", metavar="redis://HOST:6379/0",
+                   help="share the crawl frontier (queue, duplicate filter) in Redis with every other "
+                        "crawler process given the same URL (default: LEXWATCH_FRONTIER; none)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a crawler setting, e.g. -s DOWNLOAD_DELAY=0 (see crawler/settings.py)")
     p.add_argument("--progress", type=float, default=5.0, metavar="SECONDS",
@@ -51,6 +54,10 @@ def run(args):
         if not sep or not name.strip():
             raise CliError(f"-s wants NAME=VALUE, not {item!r}")
         settings[name.strip()] = value
+    if args.frontier:
+        if not args.frontier.startswith(("redis://", "rediss://", "unix://")):
+            raise CliError(f"--frontier wants redis://host:6379/0, not {args.frontier!r}")
+        settings["LEXWATCH_FRONTIER"] = args.frontier
     try:
         stats = crawl_in_process(
             args.outlets or None, args.lang, args.since, args.until, args.store or DEFAULT_STORE,
