@@ -3,7 +3,8 @@
 #
 # Starts ES with scripts/es.sh (fetched once via Maven and cached), exports LEXWATCH_ES_URL and
 # LEXWATCH_REQUIRE_ES=1 so ES tests fail rather than skip, installs Debian's chromium for the
-# browser tests when missing (as root), and runs pytest. Extra arguments go to pytest.
+# browser tests and redis-server for the crawl frontier tests when missing (as root), and runs
+# pytest. Extra arguments go to pytest.
 # Exit status: pytest's, except that "no tests collected" (5) is a failure too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,19 @@ if [[ ! -x /usr/bin/chromium ]]; then
         fi
     else
         echo "test.sh: warning: /usr/bin/chromium missing and not root; browser tests will fail" >&2
+    fi
+fi
+
+# Redis for the shared crawl frontier tests (tests/test_scale_frontier.py start their own server).
+if ! command -v redis-server >/dev/null && [[ ! -x /usr/bin/redis-server ]]; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        echo "test.sh: installing Debian's redis-server for the crawl frontier tests" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }; then
+            echo "test.sh: warning: could not install redis-server; frontier tests will fail" >&2
+        fi
+    else
+        echo "test.sh: warning: redis-server missing and not root; frontier tests will fail" >&2
     fi
 fi
 
