@@ -24,12 +24,14 @@ from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
+
+from w3lib.url import url_query_cleaner
 
 from crawler.publishers import PUBLISHERS
+from lexwatch.urls import TRACKING_PARAMS
 
 REPLICA_ROOT = Path(__file__).resolve().parent.parent / "tests" / "replicas"
-_TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "yclid")
 
 
 @dataclass
@@ -118,21 +120,15 @@ class ReplicaHandle:
         self.stop()
 
 
-def _strip_tracking(query: str) -> str:
-    return urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                      if not k.lower().startswith(_TRACKING_PREFIXES)])
-
-
 def find_route(routes: dict[str, dict], raw: str) -> dict | None:
     """Exact path?query; then without tracking parameters (real sites ignore them); then the bare
     path for routes that answer any query (a dated archive for a day without news)."""
     if raw in routes:
         return routes[raw]
-    path, _, query = raw.partition("?")
-    clean = _strip_tracking(query)
-    candidate = f"{path}?{clean}" if clean else path
+    candidate = url_query_cleaner(raw, TRACKING_PARAMS, remove=True)
     if candidate in routes:
         return routes[candidate]
+    path = raw.partition("?")[0]
     route = routes.get(path)
     if route is not None and route.get("any_query"):
         return route

@@ -96,14 +96,10 @@ def _totals(outlets: dict[str, dict[str, Any]], elapsed: float) -> dict[str, Any
 
 def _progress_line(crawlers: dict[str, Any], started: float) -> str:
     elapsed = max(time.monotonic() - started, 1e-6)
-    parts = []
-    for name, crawler in crawlers.items():
-        s = crawler.stats.get_stats()
-        pages = s.get("downloader/response_count", 0)
-        stored = s.get("lexwatch/articles_created", 0) + s.get("lexwatch/articles_updated", 0)
-        errors = s.get("log_count/ERROR", 0) + s.get("lexwatch/unusable_pages", 0)
-        parts.append(f"{name}: {pages} pages, {stored} stored, {errors} errors")
-    total = sum(c.stats.get_value("downloader/response_count", 0) for c in crawlers.values())
+    now = {name: summarize(c.stats.get_stats(), elapsed) for name, c in crawlers.items()}
+    parts = [f"{name}: {o['pages_fetched']} pages, {o['articles_stored'] + o['articles_updated']} stored, "
+             f"{o['errors']} errors" for name, o in now.items()]
+    total = sum(o["pages_fetched"] for o in now.values())
     return f"[{elapsed:6.0f}s] " + " | ".join(parts) + f" | {total / elapsed:.1f} pages/s"
 
 
