@@ -233,3 +233,39 @@ def test_full_disk_is_one_clear_error_and_no_file(filled, tiny_disk, capsys):
     assert err == [f"lexwatch export: error: no space left on the device of {tiny_disk}; "
                    f"nothing was written as corpus.jsonl"]
     assert list(tiny_disk.iterdir()) == []
+
+
+def test_jsonl_loads_in_hugging_face_datasets(sqlite_store, tmp_path, monkeypatch):
+    """Small exports load as-is; a large one whose later articles carry types the first 10 MB lack
+    (an instrument, a 1.5-year term, a translation) loads with lexwatch's features."""
+    datasets = pytest.importorskip("datasets")
+    from lexwatch.export.hf import article_features
+    from lexwatch.export.memory import synthetic_articles
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+    sqlite_store.upsert(corpus())
+    export_articles(sqlite_store, "jsonl", tmp_path / "small.jsonl")
+    small = datasets.load_dataset("json", data_files=str(tmp_path / "small.jsonl"), split="train",
+                                  cache_dir=str(tmp_path / "hf"))
+    assert small.num_rows == len(corpus()) and corpus()[0].title in small["title"]
+
+    many = list(synthetic_articles(4000))
+    for a in many:
+        a.deepfake["instruments"] = []
+    late = many[-1]
+    late.deepfake.update(reading=2, persons=["Ali Hüseynli"],
+                         penalties=[{"kind": "imprisonment", "min": None, "max": 1.5, "unit": "years"}],
+                         instruments=[{"name": "Cinayət Məcəlləsi", "article": "168-1", "part": None}])
+    late.translations = {"ru": "https://report.az/ru/news/x"}
+    sqlite_store.upsert(many)
+    out = tmp_path / "large.jsonl"
+    export_articles(sqlite_store, "jsonl", out)
+    assert out.stat().st_size > 12 * 1024 * 1024        # more than the loader's first block
+    large = datasets.load_dataset("json", data_files=str(out), split="train", features=article_features(),
+                                  cache_dir=str(tmp_path / "hf"))
+    assert large.num_rows == len(corpus()) + 4000
+    [row] = large.filter(lambda r: r["id"] == late.id)
+    assert row["deepfake"]["penalties"][0]["max"] == 1.5 and row["deepfake"]["reading"] == 2
+    assert row["deepfake"]["instruments"][0]["name"] == "Cinayət Məcəlləsi"
+    assert json.loads(row["translations"]) == late.translations
