@@ -144,7 +144,7 @@ def test_parquet_keeps_instruments_translations_and_equivalents(sqlite_store, tm
     assert row["penalties"][0]["equivalent"] == {"min": None, "max": 393200.0, "unit": "KZT"}
     assert row["penalties"][0]["text"] == "до 100 МРП" and row["reading"] == 2
     assert row["instruments"] == [{"name": "Уголовный кодекс", "article": "147", "part": "2", "text": None}]
-    assert row["translations"] == [("en", "https://www.inform.kz/en/x")]
+    assert row["translations"] == [{"language": "en", "url": "https://www.inform.kz/en/x"}]
     csv_out = tmp_path / "one.csv"
     export_articles(sqlite_store, "csv", csv_out)
     [csv_row] = csv.DictReader(csv_out.read_text(encoding="utf-8").splitlines(keepends=True))
@@ -269,3 +269,14 @@ def test_jsonl_loads_in_hugging_face_datasets(sqlite_store, tmp_path, monkeypatc
     assert row["deepfake"]["penalties"][0]["max"] == 1.5 and row["deepfake"]["reading"] == 2
     assert row["deepfake"]["instruments"][0]["name"] == "Cinayət Məcəlləsi"
     assert json.loads(row["translations"]) == late.translations
+
+
+def test_parquet_loads_in_hugging_face_datasets(filled, tmp_path, monkeypatch):
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    out = tmp_path / "corpus.parquet"
+    export_articles(filled, "parquet", out)
+    loaded = datasets.load_dataset("parquet", data_files=str(out), split="train", cache_dir=str(tmp_path / "hf"))
+    assert loaded.num_rows == len(corpus())
+    assert loaded.features["penalties"].feature["max"].dtype == "float64"
+    assert loaded.features["published_at"].dtype.startswith("timestamp")

@@ -19,8 +19,7 @@ from lexwatch.export.parquet import TYPES
 def article_arrow_schema() -> pa.Schema:
     """The nested Article as JSONL holds it: dates stay ISO strings with their offsets, and
     `translations` becomes JSON text (its keys vary, which a struct cannot express)."""
-    top = [pa.field(name, TYPES[name] if pa.types.is_list(TYPES.get(name, pa.null())) else pa.string())
-           for name in ARTICLE_FIELDS]
+    top = [pa.field(name, TYPES[name] if name in ("authors", "tags") else pa.string()) for name in ARTICLE_FIELDS]
     tags = pa.struct([pa.field(name, TYPES.get(name, pa.string())) for name in TAG_FIELDS])
     return pa.schema(top + [pa.field("deepfake", tags)])
 

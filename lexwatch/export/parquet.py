@@ -1,5 +1,5 @@
 """Parquet with typed columns: timestamps in UTC, the local publication day as a date, penalties and
-instruments as lists of structs, translations as a map.
+instruments and translations as lists of structs.
 
 Written incrementally with pyarrow.parquet.ParquetWriter: rows are converted in small Arrow batches
 and flushed as a row group every ROW_GROUP_ROWS rows, or sooner when the buffered batches reach
@@ -30,7 +30,8 @@ UTC = pa.timestamp("us", tz="UTC")
 TYPES: dict[str, pa.DataType] = {
     "published_at": UTC, "modified_at": UTC, "fetched_at": UTC, "published_day": pa.date32(),
     "authors": pa.list_(pa.string()), "tags": pa.list_(pa.string()),
-    "translations": pa.map_(pa.string(), pa.string()),
+    # a list of structs rather than a map: Hugging Face datasets cannot load Arrow maps
+    "translations": pa.list_(pa.struct([("language", pa.string()), ("url", pa.string())])),
     "relevant": pa.bool_(), "score": pa.float64(), "reading": pa.int8(),
     "jurisdictions": pa.list_(pa.string()), "penalties": pa.list_(PENALTY), "instruments": pa.list_(INSTRUMENT),
     "bodies": pa.list_(pa.string()), "persons": pa.list_(pa.string()), "obligations": pa.list_(pa.string()),
@@ -50,7 +51,7 @@ def _typed(name: str, value: Any) -> Any:
     if name == "published_day":
         return date.fromisoformat(value)
     if name == "translations":
-        return list(value.items())
+        return [{"language": lang, "url": url} for lang, url in value.items()]
     return value
 
 
