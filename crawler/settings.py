@@ -27,6 +27,7 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024   # news pages are < 1 MB; anything far bigger is not one
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+LEXWATCH_SITEMAP_MAXSIZE = 64 * 1024 * 1024   # the sitemap protocol allows 50 MB uncompressed
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

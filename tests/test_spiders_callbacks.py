@@ -1,6 +1,7 @@
 """Spider callbacks on responses built from bytes: the replica files, which name the real origins."""
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -106,6 +107,23 @@ def test_feed_items_become_article_requests_with_rfc822_dates():
     assert [r.url for r in out] == [e["real_url"] for e in ru]
     for request, entry in zip(out, ru):
         assert datetime.fromisoformat(request.meta["lw_published"]) == local(entry["published"])
+
+
+def test_atom_feeds_and_gzipped_sitemaps_are_read():
+    spider = ReportSpider(lang="en")
+    atom = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+      <entry><title>T</title><link rel="alternate" href="https://report.az/en/ict/ai-story-one"/>
+        <link rel="enclosure" href="https://report.az/media/1.jpg"/><published>2026-03-12T14:23:00+04:00</published></entry>
+    </feed>"""
+    [request] = list(spider.parse_feed(XmlResponse(url="https://report.az/en/atom/", body=atom,
+                                                   request=Request("https://report.az/en/atom/"))))
+    assert request.url == "https://report.az/en/ict/ai-story-one"
+    assert datetime.fromisoformat(request.meta["lw_published"]) == datetime(2026, 3, 12, 10, 23, tzinfo=timezone.utc)
+    url = "https://report.az/sitemap/en/2026-03.xml.gz"
+    packed = gzip.compress(replica("report", "/sitemap/en/2026-03.xml"))
+    out = list(spider.parse_sitemap(Response(url=url, body=packed, request=Request(url))))
+    assert out and all(r.url.startswith("https://report.az/en/") for r in out)
+    assert spider.sitemap_request(url).meta["download_maxsize"] > 8 * 1024 * 1024
 
 
 def test_feed_answered_304_yields_nothing():

@@ -6,7 +6,8 @@ article says, by the item pipelines. Outlet specifics are data in crawler.publis
 
 Arguments (`-a`): lang=az,ru,en (editions; default all), since/until=YYYY-MM-DD (inclusive, local
 publication day), sources=sitemaps,feeds,listings,archive (default all).
-Settings: LEXWATCH_BASE_URLS {site key: base URL}, LEXWATCH_ARCHIVE_MAX_DAYS, LEXWATCH_MAX_PAGES.
+Settings: LEXWATCH_BASE_URLS {site key: base URL}, LEXWATCH_ARCHIVE_MAX_DAYS, LEXWATCH_MAX_PAGES,
+LEXWATCH_SITEMAP_MAXSIZE.
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ class NewsSpider(scrapy.Spider):
         self.sources = set((sources.split(",") if isinstance(sources, str) else sources) or SOURCES)
         if self.sources - set(SOURCES):
             raise ValueError(f"unknown source(s) {sorted(self.sources - set(SOURCES))}; use {SOURCES}")
-        self.archive_max_days, self.max_pages = 62, 200
+        self.archive_max_days, self.max_pages, self.sitemap_maxsize = 62, 200, 64 * 1024 * 1024
         self.configure_sites({})
 
     @classmethod
@@ -66,6 +67,7 @@ class NewsSpider(scrapy.Spider):
         spider.configure_sites(crawler.settings.getdict("LEXWATCH_BASE_URLS"))
         spider.archive_max_days = crawler.settings.getint("LEXWATCH_ARCHIVE_MAX_DAYS", 62)
         spider.max_pages = crawler.settings.getint("LEXWATCH_MAX_PAGES", 200)
+        spider.sitemap_maxsize = crawler.settings.getint("LEXWATCH_SITEMAP_MAXSIZE", 64 * 1024 * 1024)
         return spider
 
     def configure_sites(self, base_urls: dict[str, str]) -> None:
@@ -161,7 +163,8 @@ class NewsSpider(scrapy.Spider):
 
     def sitemap_request(self, url: str, top: bool = False) -> scrapy.Request:
         # Indexes are always read (their children may change behind an unchanged index).
-        meta = self.meta_for("sitemap", url, lw_conditional=not top, handle_httpstatus_list=[304])
+        meta = self.meta_for("sitemap", url, lw_conditional=not top, handle_httpstatus_list=[304],
+                             download_maxsize=self.sitemap_maxsize)  # sitemaps may reach 50 MB, pages may not
         return scrapy.Request(url, callback=self.parse_sitemap, meta=meta, dont_filter=top)
 
     def listing_request(self, url: str, chain: str, page_no: int, first: bool = False) -> scrapy.Request:
@@ -174,7 +177,7 @@ class NewsSpider(scrapy.Spider):
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE", 0))
+            body = gunzip(body, max_size=self.sitemap_maxsize)
         root = etree.fromstring(body, parser=_XML_PARSER)
         if root is None:
             self.logger.warning("unreadable sitemap %s", response.url)
