@@ -280,3 +280,17 @@ def test_parquet_loads_in_hugging_face_datasets(filled, tmp_path, monkeypatch):
     assert loaded.num_rows == len(corpus())
     assert loaded.features["penalties"].feature["max"].dtype == "float64"
     assert loaded.features["published_at"].dtype.startswith("timestamp")
+
+
+def test_progress_shows_only_on_a_terminal(filled, tmp_path):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    export_articles(filled, "jsonl", tmp_path / "a.jsonl", progress=terminal)
+    export_articles(filled, "jsonl", tmp_path / "b.jsonl", progress=pipe)
+    assert terminal.getvalue().endswith(f"\rexport jsonl {len(corpus())}/{len(corpus())} done\n")
+    assert pipe.getvalue() == ""
