@@ -238,7 +238,7 @@ def test_full_disk_is_one_clear_error_and_no_file(filled, tiny_disk, capsys):
 def test_jsonl_loads_in_hugging_face_datasets(sqlite_store, tmp_path, monkeypatch):
     """Small exports load as-is; a large one whose later articles carry types the first 10 MB lack
     (an instrument, a 1.5-year term, a translation) loads with lexwatch's features."""
-    datasets = pytest.importorskip("datasets")
+    import datasets
     from lexwatch.export.hf import article_features
     from lexwatch.export.memory import synthetic_articles
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
@@ -272,7 +272,7 @@ def test_jsonl_loads_in_hugging_face_datasets(sqlite_store, tmp_path, monkeypatc
 
 
 def test_parquet_loads_in_hugging_face_datasets(filled, tmp_path, monkeypatch):
-    datasets = pytest.importorskip("datasets")
+    import datasets
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     out = tmp_path / "corpus.parquet"
     export_articles(filled, "parquet", out)
