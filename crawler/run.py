@@ -122,7 +122,8 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
         raise CrawlError(f"bad date window: {exc}") from None
     overrides = dict(settings or {})
     if log_file:
-        overrides.update({"LOG_FILE": str(log_file), "LOG_LEVEL": "INFO"})
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        overrides.update({"LOG_FILE": str(log_file), "LOG_LEVEL": overrides.get("LOG_LEVEL", "INFO")})
     process = CrawlerProcess(build_settings(store_url, base_urls, warc_dir, overrides))
     crawlers: dict[str, Any] = {}
     for outlet in chosen:

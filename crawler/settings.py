@@ -40,11 +40,13 @@ LEXWATCH_MAX_ATTEMPTS = 3            # runs a pending article or listing page is
 # -- components ------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,   # host-only; ours checks ports too
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,     # Scrapy 2.19's lets waiters through
     "crawler.middlewares.boundary.SiteBoundaryMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
-    "crawler.middlewares.frontier.ArticleFetchMiddleware": 570,
+    "crawler.middlewares.frontier.ArticleFetchMiddleware": 650,   # nearer the wire than redirects: sees 301s
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.frontier.FrontierMiddleware": 800,

@@ -225,3 +225,42 @@ def test_jobdir_guard_keeps_the_queue_of_a_clean_stop_and_refuses_a_live_owner(t
     (tmp_path / MARK).write_text(str(os.getppid()))
     with pytest.raises(RuntimeError):
         JobdirGuard(tmp_path)
+
+
+def _robots_waiters(middleware_cls) -> list[str]:
+    """Four requests for one host arrive while its robots.txt is still downloading."""
+    from types import SimpleNamespace
+
+    from scrapy.http import TextResponse
+
+    crawler = get_crawler(ReportSpider, {"ROBOTSTXT_OBEY": True})
+    crawler.spider = crawler._create_spider()
+    middleware = middleware_cls.from_crawler(crawler)
+
+    async def main():
+        arrived = asyncio.Event()
+
+        async def download_async(request):
+            await arrived.wait()
+            return TextResponse(request.url, body=b"User-agent: *\nDisallow: /en/sponsored/\n")
+
+        crawler.engine = SimpleNamespace(download_async=download_async)
+        requests = [Request(f"https://report.az/en/sponsored/ad-{i}") for i in range(3)]
+        requests.append(Request("https://report.az/en/ict/allowed-story"))
+        waiting = [asyncio.ensure_future(middleware.process_request(r)) for r in requests]
+        await asyncio.sleep(0.01)
+        arrived.set()
+        return await asyncio.gather(*waiting, return_exceptions=True)
+
+    return [type(result).__name__ for result in asyncio.run(main())]
+
+
+def test_every_request_waiting_for_robots_txt_is_checked():
+    from crawler.middlewares.robots import SharedRobotsTxtMiddleware
+    assert _robots_waiters(SharedRobotsTxtMiddleware) == ["IgnoreRequest"] * 3 + ["NoneType"]
+
+
+def test_scrapys_own_robots_middleware_still_lets_waiters_through():
+    """Why crawler.middlewares.robots exists; when this fails, Scrapy is fixed and it can go."""
+    from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+    assert _robots_waiters(RobotsTxtMiddleware).count("IgnoreRequest") < 3

@@ -142,6 +142,7 @@ def test_the_user_agent_names_the_crawler_and_a_contact(day1):
 
 # -- the second publishing day --------------------------------------------------------------
 def test_second_day_fetches_only_new_and_updated_articles(replicas, day1, day2):
+    assert not [h for h in day2.hits if h.status == 301]   # the moved article's old address is settled
     new = {(e["site"], e["path"]) for e in day2.expected if e["day"] == 2}
     updated = {(e["site"], e["path"]) for e in day2.expected if e["updated_on_day"] == 2}
     fetched = [(h.site, h.path) for h in article_hits(replicas, day2.hits)]
@@ -163,6 +164,11 @@ def test_unchanged_feeds_and_sitemaps_answer_304(day2):
     assert statuses[("report", "/sitemap/en/2025-02.xml")] == 304
     assert statuses[("report", "/en/rss/")] == 200 and statuses[("report", "/sitemap/en/2026-11.xml")] == 200
     assert day2.stats["totals"]["not_modified"] > 40
+
+
+def test_robots_txt_is_obeyed_on_the_second_day_too(day2):
+    assert not [h for h in day2.hits if "/sponsored/" in h.path]
+    assert day2.stats["outlets"]["report"]["robots_forbidden"] == 1
 
 
 def test_listing_pagination_stops_at_the_first_page_of_known_articles(day2):

@@ -20,6 +20,7 @@ Settings: LEXWATCH_MAX_ATTEMPTS (runs a pending URL is retried in), LEXWATCH_STO
 from __future__ import annotations
 
 from datetime import timezone
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
@@ -31,6 +32,7 @@ from lexwatch.article import article_id
 from lexwatch.urls import canonical_url
 
 STORED_OR_OLD = {"stored", "before-window"}
+PERMANENT_REDIRECTS = (301, 308)
 
 
 def stored_lastmod(article, hint: str | None) -> str | None:
@@ -189,8 +191,9 @@ class FrontierMiddleware:
 
 
 class ArticleFetchMiddleware:
-    """Last checks on article downloads: a redirect that lands on a stored article is not followed
-    (and its alias is settled); an article answered 404/410 leaves the frontier for good."""
+    """Last checks on article downloads: a redirect that lands on a stored article is not followed;
+    a permanent redirect moves the article's frontier entry to the new address; an article answered
+    404/410 leaves the frontier for good, one forbidden by robots.txt leaves it for this run."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -214,12 +217,30 @@ class ArticleFetchMiddleware:
             raise IgnoreRequest(f"redirect to a stored article: {request.url}")
         return None
 
+    def process_exception(self, request, exception):
+        # Forbidden by robots.txt: out of the frontier (found again, it is judged again).
+        if request.meta.get("lw_kind") == "article" and isinstance(exception, IgnoreRequest) \
+                and "robots.txt" in str(exception) and self.context.state is not None:
+            self.context.state.forget(canonical_url((request.meta.get("redirect_urls") or [request.url])[0]))
+        return None
+
     def process_response(self, request, response):
-        if request.meta.get("lw_kind") == "article" and response.status in (404, 410):
-            state = self.context.state
+        if request.meta.get("lw_kind") != "article":
+            return response
+        state = self.context.state
+        first = canonical_url((request.meta.get("redirect_urls") or [request.url])[0])
+        if response.status in (404, 410):
             if state is not None:
-                canonical = canonical_url((request.meta.get("redirect_urls") or [request.url])[0])
-                state.forget(canonical)
-                state.settle(canonical)
+                state.forget(first)
+                state.settle(first)
             self.crawler.stats.inc_value("lexwatch/article_gone")
+        elif response.status in PERMANENT_REDIRECTS and b"Location" in response.headers and state is not None:
+            # The frontier follows the page to its new address (durably: a kill before the target is
+            # stored must not lose it), and the old address is never asked for again.
+            target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+            meta = request.meta
+            state.add_pending([(canonical_url(target), target, self.crawler.spider.name, meta.get("lw_site", ""),
+                                meta.get("lw_edition"), meta.get("lw_published"), meta.get("lw_lastmod"))])
+            state.forget(first)
+            state.settle(first)
         return response
