@@ -13,8 +13,10 @@ window (incremental stop); followed pages are written to `open_pages` until read
 previous runs' pending articles and open pages are scheduled again: a killed crawl resumes from
 there, whatever Scrapy's JOBDIR queue could save. Dated archive pages of past days are read once.
 
-ArticleFetchMiddleware (downloader middleware) settles articles answered with 404/410 and does
-not follow a redirect onto an article already stored.
+ArticleFetchMiddleware (downloader middleware, nearer the wire than redirects): an article answered
+404/410 or moved permanently is settled (a move carries its frontier entry to the new address), a
+redirect onto an article already stored is not followed, an article forbidden by robots.txt
+leaves the frontier.
 Settings: LEXWATCH_MAX_ATTEMPTS (runs a pending URL is retried in), LEXWATCH_STORE.
 """
 from __future__ import annotations
@@ -159,7 +161,7 @@ class FrontierMiddleware:
                 state.raise_pending_lastmod(canonical, meta["lw_lastmod"])
             return "duplicate"
         if state is not None and state.settled(canonical):
-            return "settled"  # gone (404/410) or a redirecting alias of a stored page
+            return "settled"  # gone (404/410) or an address that moved
         if canonical in stored:
             if not (lastmod and state is not None and self._updated(canonical, lastmod)):
                 return "stored"
