@@ -2,6 +2,7 @@
 DIR, print the deepfake-regulation timeline, then serve the search page (unless --no-serve)."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -54,7 +55,6 @@ def run(args):
     print(f"\nstore: {store_url}")
     if args.no_serve:
         return 0
-    from lexwatch.web import serve
-    print(f"search page: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)")
-    serve(store_url=store_url, host="127.0.0.1", port=args.port)
-    return 0
+    from lexwatch.commands import serve
+    return serve.run(argparse.Namespace(store=store_url, host="127.0.0.1", port=args.port, token=None,
+                                        screenshot=None, screenshot_query=None))

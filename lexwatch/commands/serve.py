@@ -1,6 +1,6 @@
 """`lexwatch serve` — the analysts' web page and JSON API over a store (see docs/web.md).
 
-Settings: --host (127.0.0.1), --port (8000), --store / LEXWATCH_STORE, --token / LEXWATCH_TOKEN.
+Settings: --host (127.0.0.1), --port (8765), --store / LEXWATCH_STORE, --token / LEXWATCH_TOKEN.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def register(sub, common):
                        description="Serve the search page, the timeline chart and the JSON API under /api/.")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--token", default=os.environ.get("LEXWATCH_TOKEN"),
                    help="require this access token (env LEXWATCH_TOKEN); use it whenever --host is not local")
     p.add_argument("--screenshot", type=Path, metavar="PNG",

@@ -38,7 +38,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def make_web_server(app: WebApp, host: str = "127.0.0.1", port: int = 8000) -> ThreadingWSGIServer:
+DEFAULT_PORT = 8765   # lexwatch serve, lexwatch demo and the alert digests' links agree on it
+
+
+def make_web_server(app: WebApp, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> ThreadingWSGIServer:
     return make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
 
 
