@@ -212,8 +212,10 @@ def rewrite(data: bytes, rewrites: list[tuple[bytes, bytes]]) -> bytes:
 
 
 def start_replicas(root: str | Path | None = None, day: int = 1, host: str = "127.0.0.1",
-                   outlets: list[str] | None = None) -> ReplicaHandle:
-    """Serve every outlet's replica (or those in `outlets`), one site per free port."""
+                   outlets: list[str] | None = None, first_port: int = 0) -> ReplicaHandle:
+    """Serve every outlet's replica (or those in `outlets`), one site per free port, or on
+    first_port, first_port+1, … (sorted by site) when given: stored URLs carry the port, so a store
+    that is crawled again (lexwatch demo) needs the same ports to recognise its articles."""
     root = Path(root) if root else REPLICA_ROOT
     sites: dict[str, ReplicaSite] = {}
     for outlet in outlets or list(PUBLISHERS):
@@ -221,8 +223,9 @@ def start_replicas(root: str | Path | None = None, day: int = 1, host: str = "12
         for key, by_day in routes.items():
             sites[key] = ReplicaSite(key, outlet, by_day)
     handle = ReplicaHandle(root, sites, day)
-    for site in sites.values():
-        site.server = ThreadingHTTPServer((host, 0), _handler(handle, site))
+    for offset, site in enumerate(sorted(sites.values(), key=lambda s: s.key)):
+        port = first_port + offset if first_port else 0
+        site.server = ThreadingHTTPServer((host, port), _handler(handle, site))
         site.server.daemon_threads = True
         site.base_url = f"http://{host}:{site.server.server_address[1]}"
         threading.Thread(target=site.server.serve_forever, name=f"replica-{site.key}", daemon=True).start()

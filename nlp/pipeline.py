@@ -9,6 +9,7 @@ import hashlib
 import re
 
 from lexwatch.article import Article
+from lexwatch.urls import canonical_url
 from nlp import AnalysisError
 from nlp.decode import decode_page
 from nlp.extract import extract_page
@@ -55,7 +56,10 @@ def _analyze_page(body, url, outlet, edition, content_type, fetched_at) -> Artic
     language = detect_language(page.body) or detect_language(page.title) or page.html_language or edition
     edition = edition or page.html_language or language
     return Article(
-        url=url, canonical_url=page.canonical_url or "", outlet=outlet, edition=edition,
+        # The declared canonical link as lexwatch canonicalises every URL, so the id the store computes
+        # for the fetched URL (Store.seen) and the id of this record agree.
+        url=url, canonical_url=canonical_url(page.canonical_url) if page.canonical_url else "",
+        outlet=outlet, edition=edition,
         language=language, title=page.title, body=page.body, published_at=page.published_at,
         modified_at=page.modified_at, authors=page.authors, section=page.section, tags=page.tags,
         translations=page.translations, fetched_at=fetched_at,

@@ -17,7 +17,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.context import CrawlContext
 from crawler.items import FetchedPage
-from lexwatch.article import Article, article_id
+from lexwatch.article import Article
 from lexwatch.urls import canonical_url
 
 WARM_UP = {lang: f"<html lang='{lang}'><body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
@@ -28,21 +28,10 @@ WARM_UP = {lang: f"<html lang='{lang}'><body><article><h1>{title}</h1><p>{text}<
                ("en", "Parliament", "Parliament discussed a draft law on artificial intelligence and deepfakes."))}
 
 
-def with_canonical_id(article: Article) -> Article:
-    """Keep the store's promise that an article's id is the hash of lexwatch.urls.canonical_url:
-    a page's declared canonical link comes as written (trailing slash and all), and Store.seen()
-    must recognise the page under the URL the crawler knows it by."""
-    canonical = canonical_url(article.canonical_url or article.url)
-    if canonical != article.canonical_url:
-        article.canonical_url, article.id = canonical, article_id(canonical)
-    return article
-
-
 def analyze(body: bytes, url: str, outlet: str, edition: str | None, content_type: str | None,
             fetched_at: str | None) -> Article:
     from nlp.pipeline import analyze_page
-    return with_canonical_id(analyze_page(body, url, outlet=outlet, edition=edition, content_type=content_type,
-                                          fetched_at=fetched_at))
+    return analyze_page(body, url, outlet=outlet, edition=edition, content_type=content_type, fetched_at=fetched_at)
 
 
 def warm_up(langs: list[str], url: str, outlet: str) -> None:

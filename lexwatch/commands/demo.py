@@ -10,6 +10,7 @@ from index import Filters, open_store
 from lexwatch.render import penalties_short, timeline_chart
 
 DEMO_PORT = 8765
+REPLICA_PORT = 18701
 
 
 def register(sub, common):
@@ -20,23 +21,30 @@ def register(sub, common):
     p.add_argument("--data", default="./data", metavar="DIR", help="where the store, WARCs and logs go")
     p.add_argument("--no-serve", action="store_true", help="end after the timeline (for scripts)")
     p.add_argument("--port", type=int, default=DEMO_PORT, help=f"search page port (default {DEMO_PORT})")
+    p.add_argument("--replica-port", type=int, default=REPLICA_PORT,
+                   help=f"first of the replica sites' ports (default {REPLICA_PORT}); fixed, because stored "
+                        "URLs carry it and a second demo must find the articles of the first")
     p.set_defaults(func=run)
 
 
 def run(args):
     from crawler.replicas import start_replicas
-    from crawler.run import crawl
+    from crawler.run import REPLICA_SETTINGS, crawl
 
     data = Path(args.data).resolve()
     data.mkdir(parents=True, exist_ok=True)
     store_url = f"sqlite:///{data / 'lexwatch.db'}"
-    replicas = start_replicas()
+    try:
+        replicas = start_replicas(first_port=args.replica_port)
+    except OSError as exc:
+        raise OSError(f"cannot serve the replicas on ports {args.replica_port}+: {exc.strerror}; "
+                      "pick others with --replica-port") from None
     try:
         print(f"replica sites: {', '.join(f'{k} {v}' for k, v in sorted(replicas.base_urls.items()))}",
               file=sys.stderr)
-        stats = crawl(outlets=None, langs=None, since=None, until=None, store_url=store_url,
-                      base_urls=replicas.base_urls, warc_dir=str(data / "warc"),
-                      log_file=str(data / "crawl.log"))
+        # Local replicas need no politeness delays: the crawl takes seconds instead of minutes.
+        stats = crawl(None, store_url=store_url, base_urls=replicas.base_urls, warc_dir=str(data / "warc"),
+                      log_file=str(data / "crawl.log"), settings=REPLICA_SETTINGS, progress=5)
     finally:
         replicas.stop()
     print(f"crawled: {stats.get('pages', '?')} pages fetched, {stats.get('stored', '?')} articles stored, "

@@ -1,0 +1,17 @@
+"""A page's declared canonical link is canonicalised like every URL, so Store.seen() finds the page."""
+from lexwatch.urls import canonical_url
+from nlp.pipeline import analyze_page
+
+PAGE = """<html><head><title>Deepfake bill</title>
+<link rel="canonical" href="https://Report.az/en/milli-majlis/deepfake-bill/?utm_source=rss">
+</head><body><article><h1>Deepfake bill</h1>
+<p>The Milli Majlis discussed a draft law on deepfakes and AI-generated images on Tuesday.</p>
+<p>Deputies proposed fines for spreading synthetic media without consent.</p></article></body></html>"""
+
+
+def test_declared_canonical_link_is_canonicalised(sqlite_store):
+    article = analyze_page(PAGE.encode(), "https://report.az/en/milli-majlis/deepfake-bill?utm_medium=x")
+    assert article.canonical_url == "https://report.az/en/milli-majlis/deepfake-bill"
+    assert article.canonical_url == canonical_url(article.canonical_url)
+    sqlite_store.upsert([article])
+    assert sqlite_store.seen("https://report.az/en/milli-majlis/deepfake-bill/")
