@@ -30,11 +30,13 @@ CREATE TABLE IF NOT EXISTS settled (url TEXT PRIMARY KEY, at REAL);
 
 def state_path_for(store_url: str | None) -> Path:
     """sqlite:///data/x.db -> data/x.crawl-state.db; other stores get one under ./data/."""
-    if store_url and store_url.startswith("sqlite:"):
-        path = Path(store_url.removeprefix("sqlite://").removeprefix("/"))
+    from index.store import resolve_store_url, sqlite_path, store_directory
+    store_url = resolve_store_url(store_url)
+    path = sqlite_path(store_url)
+    if path:
         return path.with_name(path.stem + ".crawl-state.db")
-    digest = hashlib.sha256((store_url or "").encode()).hexdigest()[:10]
-    return Path("data") / f"crawl-state-{digest}.db"
+    digest = hashlib.sha256(store_url.encode()).hexdigest()[:10]
+    return store_directory(store_url) / f"crawl-state-{digest}.db"
 
 
 class CrawlState:

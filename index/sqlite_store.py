@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 from index.highlight import snippet
 from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
 from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport,
-                         check_args, check_timeline_args, parse_bound)
+                         check_args, check_timeline_args, parse_bound, sqlite_path)
 from index.timebuckets import bucket_starts, bucket_start, published_day
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
@@ -89,11 +89,7 @@ def fts_expression(query: ParsedQuery) -> tuple[str | None, str | None]:
 class SqliteStore(Store):
     def __init__(self, url: str) -> None:
         self.url = url
-        # SQLAlchemy's convention: sqlite:///relative/path.db, sqlite:////absolute/path.db
-        path = url.removeprefix("sqlite://").removeprefix("/")
-        if not path:
-            raise StoreError(f"store URL {url!r} names no file")
-        self.path = Path(path)
+        self.path = sqlite_path(url)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._check_foreign_file()
         try:

@@ -6,6 +6,7 @@ needs to know which one it holds. Settings: the store URL (`--store`, LEXWATCH_S
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -191,9 +192,32 @@ def check_timeline_args(interval: str, split: str | None) -> None:
         raise QueryError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
 
 
+def resolve_store_url(url: str | None = None) -> str:
+    """The store a command means: --store, else LEXWATCH_STORE, else the default file."""
+    return url or os.environ.get("LEXWATCH_STORE") or DEFAULT_STORE
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite store URL (SQLAlchemy's convention: sqlite:///relative.db,
+    sqlite:////absolute.db); None for other stores."""
+    if not url.startswith("sqlite:"):
+        return None
+    path = url.removeprefix("sqlite://").removeprefix("/")
+    if not path:
+        raise StoreError(f"store URL {url!r} names no file")
+    return Path(path)
+
+
+def store_directory(url: str | None = None) -> Path:
+    """Where files that belong with a store live (WARCs, alerts.db, crawl state): beside an SQLite
+    file, or ./data for a server store."""
+    path = sqlite_path(resolve_store_url(url))
+    return path.parent if path else Path("data")
+
+
 def open_store(url: str | None = None) -> Store:
     """sqlite:///path.db (default) or http(s)://host:9200[/alias] for Elasticsearch."""
-    url = url or os.environ.get("LEXWATCH_STORE") or DEFAULT_STORE
+    url = resolve_store_url(url)
     if url.startswith("sqlite:"):
         from index.sqlite_store import SqliteStore
         return SqliteStore(url)

@@ -103,11 +103,8 @@ def alerts_db_path(store_url: str | None, override: str | None = None) -> Path:
     explicit = override or os.environ.get("LEXWATCH_ALERTS_DB")
     if explicit:
         return Path(explicit)
-    from index.store import DEFAULT_STORE
-    url = store_url or os.environ.get("LEXWATCH_STORE") or DEFAULT_STORE
-    if url.startswith("sqlite:"):
-        return Path(url.removeprefix("sqlite://").removeprefix("/")).parent / "alerts.db"
-    return Path("data") / "alerts.db"
+    from index.store import store_directory
+    return store_directory(store_url) / "alerts.db"
 
 
 class SubscriptionBook:

@@ -22,7 +22,9 @@ def register(sub, common):
                         "(sites: report, kazinform, kursiv, kursiv-uz); repeatable")
     p.add_argument("--sources", help="subset of sitemaps,feeds,listings,archive (default: all)")
     p.add_argument("--jobdir", help="directory for pausable/resumable crawl state (one subdirectory per outlet)")
-    p.add_argument("--warc-dir", help="write every fetched article to WARC files here")
+    p.add_argument("--warc-dir", help="where every fetched article response is kept as WARC "
+                                      "(default: warc/ beside an SQLite store, ./data/warc otherwise)")
+    p.add_argument("--no-warc", action="store_true", help="do not keep the raw responses")
     p.add_argument("--log-file", help="write Scrapy's log here instead of the terminal")
     p.add_argument("--frontier", metavar="redis://HOST:6379/0",
                    help="share the crawl frontier (queue, duplicate filter) in Redis with every other "
@@ -46,7 +48,7 @@ def parse_base_urls(items: list[str]) -> dict[str, str]:
 
 def run(args):
     from crawler.run import CrawlError, crawl_in_process
-    from index.store import DEFAULT_STORE
+    from index.store import resolve_store_url, store_directory
 
     settings = {"LOG_LEVEL": "INFO" if args.debug else "WARNING"}
     for item in args.set:
@@ -60,8 +62,9 @@ def run(args):
         settings["LEXWATCH_FRONTIER"] = args.frontier
     try:
         stats = crawl_in_process(
-            args.outlets or None, args.lang, args.since, args.until, args.store or DEFAULT_STORE,
-            parse_base_urls(args.base_url), args.jobdir, args.warc_dir,
+            args.outlets or None, args.lang, args.since, args.until, resolve_store_url(args.store),
+            parse_base_urls(args.base_url), args.jobdir,
+            None if args.no_warc else (args.warc_dir or str(store_directory(args.store) / "warc")),
             sources=args.sources.split(",") if args.sources else None, settings=settings,
             progress=0 if args.json else args.progress, log_file=args.log_file)
     except (CrawlError, ValueError) as exc:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from lexwatch.commands.filters import add_filter_options, filters_from_args
@@ -26,12 +25,9 @@ def register(sub, common):
     p.set_defaults(func=run)
 
 
-def default_warc_dir(store_url: str | None) -> Path | None:
-    from index.store import DEFAULT_STORE
-    url = store_url or os.environ.get("LEXWATCH_STORE") or DEFAULT_STORE
-    if url.startswith("sqlite:"):
-        return Path(url.removeprefix("sqlite://").removeprefix("/")).parent / "warc"
-    return None
+def default_warc_dir(store_url: str | None) -> Path:
+    from index.store import store_directory
+    return store_directory(store_url) / "warc"
 
 
 def run(args) -> int:
