@@ -21,6 +21,7 @@ Settings: LEXWATCH_MAX_ATTEMPTS (runs a pending URL is retried in), LEXWATCH_STO
 """
 from __future__ import annotations
 
+import logging
 from datetime import timezone
 from urllib.parse import urljoin
 
@@ -30,9 +31,11 @@ from scrapy.exceptions import IgnoreRequest
 from crawler.context import CrawlContext
 from crawler.dates import parse_machine_date
 from crawler.publishers import origin
+from index.store import StoreError
 from lexwatch.article import article_id
 from lexwatch.urls import canonical_url
 
+logger = logging.getLogger(__name__)
 STORED_OR_OLD = {"stored", "before-window"}
 PERMANENT_REDIRECTS = (301, 308)
 
@@ -51,6 +54,7 @@ class FrontierMiddleware:
         self.stats = crawler.stats
         self.max_attempts = crawler.settings.getint("LEXWATCH_MAX_ATTEMPTS", 3)
         self.scheduled: set[str] = set()
+        self.store_warned = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -174,7 +178,10 @@ class FrontierMiddleware:
         state = self.context.state
         known = state.stored_lastmods([canonical]).get(canonical)
         if known is None:  # stored by another route (reprocess, a lost state file): ask the store
-            article = self.context.store.get(article_id(canonical))
+            try:
+                article = self.context.store.get(article_id(canonical))
+            except StoreError:   # the store is away: no refetch now, the next crawl asks again
+                return False
             known = stored_lastmod(article, None) if article else None
             state.mark_stored([(canonical, known)])
         known_at = parse_machine_date(known, "+00:00")
@@ -184,7 +191,21 @@ class FrontierMiddleware:
         store = self.context.store
         if store is None or not urls:
             return {}
-        return store.stored_hashes(urls)
+        try:
+            return store.stored_hashes(urls)
+        except StoreError as exc:
+            # The store is away (the spool keeps what is fetched meanwhile): judge by what this crawl
+            # state recorded as stored and what waits in the spool, so known articles are not refetched.
+            self.stats.inc_value("lexwatch/store_unavailable")
+            if not self.store_warned:
+                self.store_warned = True
+                logger.warning("the store cannot say which articles it holds (%s): going by the crawl state", exc)
+            state, spool = self.context.state, getattr(self.context, "spool", None)
+            canonicals = {canonical_url(u) for u in urls}
+            known = set(state.stored_lastmods(canonicals)) if state is not None else set()
+            if spool is not None:
+                known |= spool.canonicals(canonicals)
+            return {c: "" for c in known}
 
     def _pending_row(self, request: Request) -> tuple:
         meta = request.meta
@@ -210,7 +231,11 @@ class ArticleFetchMiddleware:
         if meta.get("lw_kind") != "article" or not meta.get("redirect_urls") or meta.get("lw_refetch"):
             return None
         store, state = self.context.store, self.context.state
-        if store is not None and store.seen(request.url):
+        try:
+            seen = store is not None and store.seen(request.url)
+        except StoreError:   # the store is away: fetch it; the upsert keeps one record
+            seen = False
+        if seen:
             if state is not None:
                 alias = canonical_url(meta["redirect_urls"][0])
                 state.forget(alias)
