@@ -1,8 +1,16 @@
 """The Elasticsearch store: the same answers as the SQLite store, on a server.
 
-Settings: the store URL `http(s)://host:9200[/alias]` (alias default `lexwatch`).
-Documents live in a versioned index `<alias>-v<N>` reached through the alias `<alias>`; the index's
-settings and mapping are index/es_mapping.json, created lazily on the first write.
+Settings: the store URL `http(s)://host:9200[,host2:9200…][/alias][?layout=yearly&shards=N&replicas=N]`
+(alias default `lexwatch`; several hosts: the client fails over between the nodes of a cluster).
+Documents live in versioned indices reached through the alias `<alias>`; their settings and mapping
+are index/es_mapping.json (shards/replicas from the URL override it), created lazily on the first write.
+Two layouts behind the alias, found on the server (the URL's `layout` only decides a new store's):
+- single (default): one index `<alias>-v<N>`;
+- yearly: one index per year of the local publication day, `<alias>-v<N>-2025`, `…-undated` for
+  articles without a date, made from the index template `<alias>-v<N>` (pattern `<alias>-v<N>-*`).
+  A write goes to its year's index and deletes the copy an earlier version left in another year's;
+  lookups by id are searches (an alias over several indices allows no GET). For corpora of tens of
+  millions: old years stop taking writes, shards spread over the nodes. docs/scale.md.
 Why a `lemmas` field: matching must equal the SQLite store's, so nlp.morph computes the index keys
 of documents and query words for both stores, and ES only splits them on whitespace. Why a
 `published_day` field: day bounds and timeline buckets use the article's local publication day.
@@ -16,7 +24,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from index.highlight import snippet
 from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
@@ -35,6 +43,9 @@ TERMS_SIZE = 500            # split keys per timeline bucket (jurisdictions, sta
 SPLIT_FIELDS = {"jurisdiction": "deepfake.jurisdictions", "stage": "deepfake.stage",
                 "outlet": "outlet", "language": "language"}
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
+SINGLE, YEARLY = "single", "yearly"
+LAYOUTS = (SINGLE, YEARLY)
+UNDATED = "undated"
 _SOURCE_EXCLUDES = list(DERIVED_FIELDS)
 
 
@@ -147,20 +158,25 @@ class ElasticsearchStore(Store):
     def __init__(self, url: str, *, request_timeout: float = 30, max_retries: int = 2,
                  refresh: bool | str = True) -> None:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        netlocs = [n.strip() for n in parts.netloc.split(",")]
+        if parts.scheme not in ("http", "https") or not all(netlocs) or not parts.hostname:
             raise StoreError(f"store URL {url!r} is not http(s)://host:9200[/alias]")
         alias = parts.path.strip("/") or DEFAULT_ALIAS
         if not _ALIAS.match(alias):
             raise StoreError(f"store URL {url!r}: {alias!r} is not a valid index alias "
                              "(lower-case letters, digits, '_', '-', '.')")
+        self.layout, self.index_settings = _url_options(url, parts.query)
         self.url = url
         self.alias = alias
-        self.base_url = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        hosts = [urlunsplit((parts.scheme, n, "", "", "")) for n in netlocs]
+        self.base_url = ",".join(hosts)
         self.refresh = refresh
         from elasticsearch import Elasticsearch
-        self.es = Elasticsearch(self.base_url, request_timeout=request_timeout, max_retries=max_retries,
+        self.es = Elasticsearch(hosts, request_timeout=request_timeout, max_retries=max_retries,
                                 retry_on_timeout=True)
         self._ready = False
+        self._generation: tuple[int, str] | None = None   # (mapping version, layout) once known
+        self._known: set[str] = set()                     # yearly indices known to exist
 
     # -- errors --------------------------------------------------------------------------------
     @contextmanager
@@ -187,25 +203,53 @@ class ElasticsearchStore(Store):
     def index_name(self, version: int | None = None) -> str:
         return f"{self.alias}-v{version if version is not None else mapping_version()}"
 
-    def current_index(self) -> str | None:
-        """The concrete index behind the alias, or None before the first write."""
+    def behind_alias(self) -> list[str]:
+        """The concrete indices the alias names (sorted), [] before the first write."""
         from elasticsearch import NotFoundError
         with self._guard("reading the alias"):
             try:
                 found = self.es.indices.get_alias(name=self.alias)
             except NotFoundError:
-                return None
+                return []
         names = sorted(found)
         if self.alias in names:
             raise StoreError(f"{self.alias!r} on {self.base_url} is a plain index, not a lexwatch alias")
-        return names[-1] if names else None
+        return names
+
+    def generation(self) -> tuple[int, str, list[str]] | None:
+        """(mapping version, layout, indices) of what the alias names, None before the first write."""
+        names = self.behind_alias()
+        if not names:
+            return None
+        yearly = re.compile(rf"^{re.escape(self.alias)}-v(\d+)-(\d{{4}}|{UNDATED})$")
+        layout = YEARLY if all(yearly.match(n) for n in names) else SINGLE
+        versions = [int(n[len(self.alias) + 2:].split("-", 1)[0]) for n in names
+                    if n.startswith(self.alias + "-v") and n[len(self.alias) + 2:].split("-", 1)[0].isdigit()]
+        self._generation = (max(versions, default=0), layout)
+        return self._generation[0], layout, names
+
+    def current_index(self) -> str | None:
+        """The concrete index behind the alias (single layout), the name `<alias>-v<N>` of the
+        yearly indices' generation (yearly layout), or None before the first write."""
+        found = self.generation()
+        if found is None:
+            return None
+        version, layout, names = found
+        return names[-1] if layout == SINGLE else self.index_name(version)
+
+    def _layout(self) -> str | None:
+        """The layout of what the alias names (cached), None before the first write."""
+        if self._generation is None:
+            self.generation()
+        return self._generation[1] if self._generation else None
 
     def _create_index(self, name: str, alias: str | None) -> None:
         spec = mapping_file()
         from elasticsearch import BadRequestError
         with self._guard(f"creating index {name}"):
             try:
-                self.es.indices.create(index=name, settings=spec["settings"], mappings=spec["mappings"],
+                self.es.indices.create(index=name, settings={**spec["settings"], **self.index_settings},
+                                       mappings=spec["mappings"],
                                        aliases={alias: {}} if alias else None, wait_for_active_shards="1")
             except BadRequestError as exc:
                 if _error_type(exc) != "resource_already_exists_exception":
@@ -215,29 +259,140 @@ class ElasticsearchStore(Store):
         """Create `<alias>-v<N>` behind the alias unless the alias exists (called before writes)."""
         if self._ready:
             return self.alias
-        if self.current_index() is None:
+        if self.generation() is None:
             with self._guard("checking the index"):
                 plain = self.es.indices.exists(index=self.alias)
             if plain:
                 raise StoreError(f"{self.alias!r} on {self.base_url} is a plain index, not a lexwatch alias")
-            self._create_index(self.index_name(), self.alias)
+            if self.layout == YEARLY:
+                self._start_yearly(mapping_version(), live=True)
+            else:
+                self._create_index(self.index_name(), self.alias)
+            self.generation()
         self._ready = True
         return self.alias
 
-    def migrate(self, version: int | None = None, delete_old: bool = True) -> str:
+    # -- yearly layout ---------------------------------------------------------------------
+    def _put_template(self, version: int, live: bool) -> None:
+        """The index template `<alias>-v<N>` for `<alias>-v<N>-*`: settings and mapping (and the
+        alias, once this generation is the live one, so that an index made by a write joins it)."""
+        spec = mapping_file()
+        name = self.index_name(version)
+        template: dict[str, Any] = {"settings": {**spec["settings"], **self.index_settings},
+                                    "mappings": spec["mappings"]}
+        if live:
+            template["aliases"] = {self.alias: {}}
+        with self._guard(f"writing index template {name}"):
+            self.es.indices.put_index_template(
+                name=name, index_patterns=[f"{name}-*"], template=template, priority=100,
+                meta={"lexwatch": f"yearly indices behind the alias {self.alias}", "live": live})
+
+    def _start_yearly(self, version: int, live: bool) -> None:
+        """Template plus the `-undated` index, which anchors the alias before any dated article."""
+        self._put_template(version, live)
+        self._ensure_year_index(f"{self.index_name(version)}-{UNDATED}", live)
+
+    def _ensure_year_index(self, name: str, live: bool = True) -> None:
+        if name in self._known:
+            return
+        from elasticsearch import BadRequestError
+        with self._guard(f"creating index {name}"):
+            try:  # settings and mapping come from the template
+                self.es.indices.create(index=name, aliases={self.alias: {}} if live else None,
+                                       wait_for_active_shards="1")
+            except BadRequestError as exc:
+                if _error_type(exc) != "resource_already_exists_exception":
+                    raise
+        self._known.add(name)
+
+    def year_index(self, doc: dict[str, Any], version: int) -> str:
+        day = doc.get("published_day")
+        return f"{self.index_name(version)}-{day[:4] if day else UNDATED}"
+
+    def _locate(self, ids: list[str], fields: list[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        """id -> [(index, selected source fields)] of the stored copies, by search (yearly layout)."""
+        out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            with self._guard("looking up stored documents"):
+                resp = self.es.search(index=self.alias, query={"ids": {"values": chunk}}, size=2 * len(chunk),
+                                      source_includes=fields or ["id"], ignore_unavailable=True,
+                                      allow_no_indices=True, track_total_hits=False)
+            for hit in resp["hits"]["hits"]:
+                out.setdefault(hit["_id"], []).append((hit["_index"], hit.get("_source", {})))
+        return out
+
+    def _upsert_yearly(self, batch: list[Article], replace: bool, version: int) -> UpsertReport:
+        from elasticsearch import helpers
+        report = UpsertReport()
+        located = self._locate(sorted({a.id for a in batch}), ["content_hash"])
+        writes: dict[str, dict[str, Any]] = {}   # id -> document (the last one of the batch wins)
+        for article in batch:
+            copies = located.get(article.id, [])
+            try:
+                doc = to_document(article)
+            except (ValueError, TypeError) as exc:
+                report.errors.append((article.id, f"{article.url}: {exc}"))
+                continue
+            target = self.year_index(doc, version)
+            if not replace and article.id not in writes and len(copies) == 1 and copies[0][0] == target \
+                    and copies[0][1].get("content_hash") == article.content_hash:
+                report.unchanged += 1
+                continue
+            if article.id in writes and writes[article.id]["content_hash"] == article.content_hash:
+                report.unchanged += 1   # a repeat later in the batch
+                continue
+            writes[article.id] = doc
+        if not writes:
+            return report
+        actions: list[dict[str, Any]] = []
+        for doc_id, doc in writes.items():
+            target = self.year_index(doc, version)
+            self._ensure_year_index(target)
+            actions.append({"_op_type": "index", "_index": target, "_id": doc_id, "_source": doc})
+            # the copy an earlier version left in another year's index goes (published_at moved)
+            actions += [{"_op_type": "delete", "_index": index, "_id": doc_id}
+                        for index, _ in located.get(doc_id, []) if index != target]
+        with self._guard("bulk indexing"):
+            for ok, item in helpers.streaming_bulk(
+                    self.es, actions, chunk_size=BATCH, max_chunk_bytes=20 * 1024 * 1024,
+                    raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=1,
+                    max_backoff=30, refresh=self.refresh):
+                kind, op = next(iter(item.items()))
+                if kind == "delete":
+                    if not ok and op.get("status") != 404:
+                        report.errors.append((str(op.get("_id")), "left a copy in " + str(op.get("_index"))
+                                              + ": " + _bulk_reason(op)))
+                elif not ok:
+                    report.errors.append((str(op.get("_id")), _bulk_reason(op)))
+                elif op.get("_id") in located:
+                    report.updated += 1
+                else:
+                    report.created += 1
+        return report
+
+    def migrate(self, version: int | None = None, delete_old: bool = True, layout: str | None = None) -> str:
         """Copy every document into a new index `<alias>-v<version>` built from es_mapping.json, then
         move the alias in one atomic update_aliases call. Returns the new index name.
 
         Documents are rebuilt from their Article record (so derived fields use today's nlp.morph)
         and copied client-side: the pinned server has no reindex module. Writers should be paused
         while it runs: writes that reach the old index after the copy started are not carried over.
+        `layout` (single or yearly; default: the current one) moves a store between the layouts;
+        for the yearly one the return value names the generation `<alias>-v<N>` of its indices.
         """
-        old = self.current_index()
-        old_version = int(old.rsplit("-v", 1)[1]) if old and "-v" in old else 0
+        found = self.generation()
+        old_version, old_layout, old_names = found if found else (0, None, [])
+        layout = layout or old_layout or self.layout
+        if layout not in LAYOUTS:
+            raise StoreError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
         version = version if version is not None else max(old_version + 1, mapping_version())
         new = self.index_name(version)
-        if new == old:
+        old = ",".join(old_names)
+        if version == old_version:
             raise StoreError(f"{self.alias!r} already points at {new}")
+        if layout == YEARLY:
+            return self._migrate_yearly(version, old_names, old_layout, delete_old)
         from elasticsearch import NotFoundError
         with self._guard(f"creating index {new}"):
             if self.es.indices.exists(index=new):
@@ -249,7 +404,8 @@ class ElasticsearchStore(Store):
             if report.errors:
                 raise StoreError(f"migration to {new} failed for {len(report.errors)} document(s), first: "
                                  f"{report.errors[0][0]}: {report.errors[0][1]}; the alias still points at {old}")
-            actions = [{"remove": {"index": old, "alias": self.alias}}, {"add": {"index": new, "alias": self.alias}}]
+            actions = [{"remove": {"index": o, "alias": self.alias}} for o in old_names]
+            actions.append({"add": {"index": new, "alias": self.alias}})
         else:
             actions = [{"add": {"index": new, "alias": self.alias}}]
         with self._guard("swapping the alias"):
@@ -259,20 +415,92 @@ class ElasticsearchStore(Store):
                     self.es.indices.delete(index=old)
                 except NotFoundError:
                     pass
+                if old_layout == YEARLY:
+                    self._delete_template(old_version)
         self._ready = True
+        self._generation = (version, SINGLE)
         return new
 
+    def _migrate_yearly(self, version: int, old_names: list[str], old_layout: str | None,
+                        delete_old: bool) -> str:
+        """migrate() into the yearly layout: template, year indices outside the alias, copy, swap."""
+        from elasticsearch import NotFoundError
+        new = self.index_name(version)
+        with self._guard(f"creating indices {new}-*"):
+            if self.es.indices.get(index=f"{new}-*", allow_no_indices=True, ignore_unavailable=True):
+                raise StoreError(f"indices {new}-* already exist on {self.base_url}; delete them or pick another version")
+        self._start_yearly(version, live=False)
+        created = {f"{new}-{UNDATED}"}
+        if old_names:
+            def docs() -> Iterator[dict[str, Any]]:
+                for article in self._scan(",".join(old_names), {"match_all": {}}):
+                    yield to_document(article)
+            from elasticsearch import helpers
+            errors = []
+
+            def actions() -> Iterator[dict[str, Any]]:
+                for doc in docs():
+                    target = self.year_index(doc, version)
+                    if target not in created:
+                        self._ensure_year_index(target, live=False)
+                        created.add(target)
+                    yield {"_op_type": "index", "_index": target, "_id": doc["id"], "_source": doc}
+            with self._guard(f"copying {','.join(old_names)} to {new}-*"):
+                for ok, item in helpers.streaming_bulk(self.es, actions(), chunk_size=BATCH, raise_on_error=False,
+                                                       raise_on_exception=False, max_retries=3, refresh=True):
+                    if not ok:
+                        op = next(iter(item.values()))
+                        errors.append((op.get("_id"), _bulk_reason(op)))
+            if errors:
+                raise StoreError(f"migration to {new}-* failed for {len(errors)} document(s), first: "
+                                 f"{errors[0][0]}: {errors[0][1]}; the alias still points at {','.join(old_names)}")
+        actions_ = [{"remove": {"index": o, "alias": self.alias}} for o in old_names]
+        actions_ += [{"add": {"index": n, "alias": self.alias}} for n in sorted(created)]
+        with self._guard("swapping the alias"):
+            self.es.indices.update_aliases(actions=actions_)
+        self._put_template(version, live=True)   # a year's first article now joins the alias
+        if old_names and delete_old:
+            with self._guard("deleting the old indices"):
+                try:
+                    self.es.indices.delete(index=",".join(old_names))
+                except NotFoundError:
+                    pass
+            if old_layout == YEARLY:
+                self._delete_template(int(old_names[0][len(self.alias) + 2:].split("-", 1)[0]))
+        self._ready = True
+        self._generation = (version, YEARLY)
+        return new
+
+    def _delete_template(self, version: int) -> None:
+        from elasticsearch import NotFoundError
+        with self._guard("deleting an index template"):
+            try:
+                self.es.indices.delete_index_template(name=self.index_name(version))
+            except NotFoundError:
+                pass
+
     def drop(self) -> None:
-        """Delete every `<alias>-v*` index and the alias (tests, `reset`)."""
+        """Delete every `<alias>-v*` index, their templates and the alias (tests, `reset`)."""
+        from elasticsearch import NotFoundError
         with self._guard("deleting indices"):
             self.es.indices.delete(index=f"{self.alias}-v*", allow_no_indices=True, expand_wildcards="all")
+            try:
+                templates = self.es.indices.get_index_template(name=f"{self.alias}-v*")["index_templates"]
+            except NotFoundError:
+                templates = []
+            for template in templates:
+                self.es.indices.delete_index_template(name=template["name"])
         self._ready = False
+        self._generation = None
+        self._known.clear()
 
     # -- writing -------------------------------------------------------------------------------
     def _stored(self, ids: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
         """id -> selected source fields of the stored ones among `ids` (one mget)."""
         if not ids:
             return {}
+        if self._layout() == YEARLY:
+            return {i: copies[0][1] for i, copies in self._locate(ids, fields).items()}
         from elasticsearch import NotFoundError
         with self._guard("reading stored hashes"):
             try:
@@ -314,8 +542,10 @@ class ElasticsearchStore(Store):
         return report
 
     def _upsert_batch(self, batch: list[Article], replace: bool) -> UpsertReport:
-        report = UpsertReport()
         self.ensure_index()
+        if self._generation and self._generation[1] == YEARLY:
+            return self._upsert_yearly(batch, replace, self._generation[0])
+        report = UpsertReport()
         stored = {i: s.get("content_hash") for i, s in
                   self._stored(sorted({a.id for a in batch}), ["content_hash"]).items()}
         docs: list[dict[str, Any]] = []
@@ -340,7 +570,12 @@ class ElasticsearchStore(Store):
         if not ids or self.current_index() is None:
             return 0
         deleted = 0
-        actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
+        if self._layout() == YEARLY:
+            located = self._locate(ids, [])
+            actions = ({"_op_type": "delete", "_index": index, "_id": i}
+                       for i in ids for index, _ in located.get(i, []))
+        else:
+            actions = ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids)
         with self._guard("deleting documents"):
             for ok, item in helpers.streaming_bulk(self.es, actions, chunk_size=BATCH, raise_on_error=False,
                                                    raise_on_exception=False, max_retries=3,
@@ -356,6 +591,13 @@ class ElasticsearchStore(Store):
     # -- reading -------------------------------------------------------------------------------
     def get(self, article_id_: str) -> Article | None:
         from elasticsearch import NotFoundError
+        if self._layout() == YEARLY:
+            with self._guard("get"):
+                resp = self.es.search(index=self.alias, query={"ids": {"values": [article_id_]}}, size=1,
+                                      source_excludes=_SOURCE_EXCLUDES, ignore_unavailable=True,
+                                      allow_no_indices=True)
+            hits = resp["hits"]["hits"]
+            return from_source(hits[0]["_source"]) if hits else None
         with self._guard("get"):
             try:
                 resp = self.es.get(index=self.alias, id=article_id_, source_excludes=_SOURCE_EXCLUDES)
@@ -364,6 +606,8 @@ class ElasticsearchStore(Store):
         return from_source(resp["_source"])
 
     def seen(self, url: str) -> bool:
+        if self._layout() == YEARLY:
+            return bool(self._locate([article_id(canonical_url(url))], []))
         with self._guard("checking a URL"):
             return bool(self.es.exists(index=self.alias, id=article_id(canonical_url(url))))
 
@@ -465,6 +709,25 @@ class ElasticsearchStore(Store):
             self.es.close()
         except Exception:
             pass
+
+
+def _url_options(url: str, query: str) -> tuple[str, dict[str, Any]]:
+    """(layout, index setting overrides) from the store URL's query: layout, shards, replicas."""
+    options = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    unknown = set(options) - {"layout", "shards", "replicas"}
+    if unknown:
+        raise StoreError(f"store URL {url!r}: unknown option(s) {', '.join(sorted(unknown))} "
+                         "(known: layout, shards, replicas)")
+    layout = options.get("layout", SINGLE)
+    if layout not in LAYOUTS:
+        raise StoreError(f"store URL {url!r}: layout must be one of {', '.join(LAYOUTS)}")
+    settings: dict[str, Any] = {}
+    for key, name in (("shards", "number_of_shards"), ("replicas", "number_of_replicas")):
+        if key in options:
+            if not options[key].isdigit() or (key == "shards" and int(options[key]) < 1):
+                raise StoreError(f"store URL {url!r}: {key} must be a whole number")
+            settings[name] = int(options[key])
+    return layout, settings
 
 
 # -- error text ---------------------------------------------------------------------------------

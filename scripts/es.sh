@@ -4,10 +4,19 @@
 #   scripts/es.sh up       fetch (once, cached), unpack (once), start, wait for health; no-op if running
 #   scripts/es.sh down     stop it and wait; no-op if not running
 #   scripts/es.sh status   exit 0 and print the version when it answers, exit 1 otherwise
+#   scripts/es.sh cluster-up [N]    N nodes (default 2) of one cluster on ES_PORT..ES_PORT+N-1, each
+#                                   its own run dir; waits until all N joined and the cluster answers
+#   scripts/es.sh cluster-down [N]  stop those nodes
 #
 # Settings (environment): ES_VERSION (pinned in the Makefile), ES_PORT (9200), LEXWATCH_CACHE
 # (~/.cache/lexwatch; the zip and the unpacked server live in $LEXWATCH_CACHE/es), LEXWATCH_ES_RUN
 # (config, data, logs and pid file; /tmp/lexwatch-es-$ES_PORT), ES_HEAP (512m), JAVA_HOME (>= 21).
+# Cluster mode (what cluster-up sets per node; a single `up` uses it too when ES_SEED_HOSTS is set):
+# ES_CLUSTER_NAME (lexwatch-local), ES_SEED_HOSTS (host:transport-port,... of the nodes),
+# ES_INITIAL_MASTERS (node names that bootstrap the cluster), ES_NO_WAIT=1 (start, do not wait for
+# health: a node alone cannot form a multi-node cluster). A node's transport port is ES_PORT + 100
+# and its name lexwatch-<ES_PORT>; cluster-up puts node runs in $LEXWATCH_ES_CLUSTER_RUN-<port>
+# (/tmp/lexwatch-es-cluster-<port>).
 #
 # The server is the integ-test-zip distribution from Maven Central: the real server with only the
 # transport, security and x-pack-core modules. It has no analysis-common module (so no built-in
@@ -27,6 +36,9 @@ URL="http://127.0.0.1:$ES_PORT"
 ZIP="$CACHE/elasticsearch-$ES_VERSION.zip"
 ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip"
 START_TIMEOUT="${ES_START_TIMEOUT:-120}"
+CLUSTER_NAME="${ES_CLUSTER_NAME:-lexwatch-local}"
+SEED_HOSTS="${ES_SEED_HOSTS:-}"
+INITIAL_MASTERS="${ES_INITIAL_MASTERS:-}"
 
 say() { echo "es.sh: $*" >&2; }
 die() { echo "es.sh: error: $*" >&2; exit 1; }
@@ -178,16 +190,21 @@ cmd_up() {
         cp -r "$es_home/config" "$RUN_DIR/config"
         mkdir -p "$RUN_DIR/config/jvm.options.d"
         printf -- '-Xms%s\n-Xmx%s\n' "$ES_HEAP" "$ES_HEAP" >"$RUN_DIR/config/jvm.options.d/lexwatch-heap.options"
+        local discovery="discovery.type: single-node"
+        if [[ -n $SEED_HOSTS ]]; then
+            discovery="discovery.seed_hosts: [${SEED_HOSTS}]
+cluster.initial_master_nodes: [${INITIAL_MASTERS}]"
+        fi
         cat >"$RUN_DIR/config/elasticsearch.yml" <<EOF
 # written by scripts/es.sh; edit there
-cluster.name: lexwatch-local
+cluster.name: $CLUSTER_NAME
 node.name: lexwatch-$ES_PORT
 path.data: $RUN_DIR/data
 path.logs: $RUN_DIR/logs
 network.host: 127.0.0.1
 http.port: $ES_PORT
 transport.port: $((ES_PORT + 100))
-discovery.type: single-node
+$discovery
 xpack.security.enabled: false
 cluster.routing.allocation.disk.threshold_enabled: false
 action.destructive_requires_name: false
@@ -200,19 +217,23 @@ EOF
                 ES_TMPDIR="$RUN_DIR/tmp" ES_JAVA_OPTS="${ES_JAVA_OPTS:-}" \
                 "$es_home/bin/elasticsearch" -d -p "$PID_FILE" >"$RUN_DIR/logs/startup.out" 2>&1 9>&-); then
             cat "$RUN_DIR/logs/startup.out" >&2 || true
-            tail -n 40 "$RUN_DIR/logs/lexwatch-local.log" 2>/dev/null >&2 || true
+            tail -n 40 "$RUN_DIR/logs/$CLUSTER_NAME.log" 2>/dev/null >&2 || true
             die "Elasticsearch failed to start"
         fi
+    fi
+    if [[ ${ES_NO_WAIT:-} == 1 ]]; then
+        echo "Elasticsearch node lexwatch-$ES_PORT started (pid $(cat "$PID_FILE" 2>/dev/null || echo '?'); not waiting)"
+        return 0
     fi
 
     local waited=0
     until healthy; do
         if ! pid_alive && (( waited > 5 )); then
-            tail -n 40 "$RUN_DIR/logs/lexwatch-local.log" 2>/dev/null >&2 || cat "$RUN_DIR/logs/startup.out" >&2 || true
+            tail -n 40 "$RUN_DIR/logs/$CLUSTER_NAME.log" 2>/dev/null >&2 || cat "$RUN_DIR/logs/startup.out" >&2 || true
             die "Elasticsearch exited during startup (log: $RUN_DIR/logs)"
         fi
         if (( waited >= START_TIMEOUT )); then
-            tail -n 40 "$RUN_DIR/logs/lexwatch-local.log" 2>/dev/null >&2 || true
+            tail -n 40 "$RUN_DIR/logs/$CLUSTER_NAME.log" 2>/dev/null >&2 || true
             die "Elasticsearch did not become healthy within ${START_TIMEOUT}s (log: $RUN_DIR/logs)"
         fi
         sleep 2
@@ -252,9 +273,48 @@ lock() {
     flock -w 300 9 || die "another es.sh holds /tmp/lexwatch-es-$ES_PORT.lock"
 }
 
+# --- a cluster of N nodes on one machine (tests of the yearly layout and of losing a node) -------
+cluster_ports() {  # one port per node
+    local i
+    for ((i = 0; i < $1; i++)); do echo $((ES_PORT + i)); done
+}
+
+cmd_cluster_up() {
+    local n=$1 port body seeds=() names=() started=$SECONDS
+    local name="${ES_CLUSTER_NAME:-lexwatch-cluster-$ES_PORT}"
+    [[ $n =~ ^[0-9]+$ ]] && (( n >= 2 )) || die "cluster-up wants a node count >= 2, not '$n'"
+    for port in $(cluster_ports "$n"); do
+        seeds+=("127.0.0.1:$((port + 100))")
+        names+=("lexwatch-$port")
+    done
+    for port in $(cluster_ports "$n"); do
+        ES_PORT=$port LEXWATCH_ES_RUN="${LEXWATCH_ES_CLUSTER_RUN:-/tmp/lexwatch-es-cluster}-$port" \
+            ES_CLUSTER_NAME="$name" \
+            ES_SEED_HOSTS="$(IFS=,; echo "${seeds[*]}")" ES_INITIAL_MASTERS="$(IFS=,; echo "${names[*]}")" \
+            ES_NO_WAIT=1 "$0" up
+    done
+    until body=$(http_get "/_cluster/health?wait_for_nodes=$n&timeout=5s" 10) \
+            && [[ $body == *"\"number_of_nodes\":$n,"* ]]; do
+        if (( SECONDS - started >= START_TIMEOUT )); then
+            die "the $n nodes did not form one cluster within ${START_TIMEOUT}s (logs: ${LEXWATCH_ES_CLUSTER_RUN:-/tmp/lexwatch-es-cluster}-*/logs)"
+        fi
+        sleep 1
+    done
+    echo "Elasticsearch cluster $name of $n nodes up at $(cluster_ports "$n" | sed 's|^|http://127.0.0.1:|' | paste -sd,) ($((SECONDS - started))s)"
+}
+
+cmd_cluster_down() {
+    local port
+    for port in $(cluster_ports "$1"); do
+        ES_PORT=$port LEXWATCH_ES_RUN="${LEXWATCH_ES_CLUSTER_RUN:-/tmp/lexwatch-es-cluster}-$port" "$0" down
+    done
+}
+
 case "${1:-}" in
     up) lock; cmd_up ;;
     down) lock; cmd_down ;;
     status) cmd_status ;;
-    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+    cluster-up) cmd_cluster_up "${2:-2}" ;;
+    cluster-down) cmd_cluster_down "${2:-2}" ;;
+    *) echo "usage: $0 up|down|status|cluster-up [N]|cluster-down [N]" >&2; exit 2 ;;
 esac
