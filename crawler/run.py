@@ -123,6 +123,12 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
         Window(since, until, "+00:00")
     except ValueError as exc:
         raise CrawlError(f"bad date window: {exc}") from None
+    if store_url:  # a foreign or damaged store file: one line now, not tracebacks from inside the engine
+        from index.store import StoreError, open_store
+        try:
+            open_store(store_url).close()
+        except StoreError as exc:
+            raise CrawlError(str(exc)) from None
     overrides = dict(settings or {})
     if log_file:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -104,6 +105,8 @@ class SqliteStore(Store):
 
     def _check_foreign_file(self) -> None:
         """Refuse any existing file that is not our database rather than writing a store over it."""
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a lexwatch store file")
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
         with open(self.path, "rb") as fh:
@@ -113,6 +116,32 @@ class SqliteStore(Store):
         app_id = int.from_bytes(header[68:72], "big")
         if app_id not in (0, APPLICATION_ID):
             raise StoreError(f"{self.path} is an SQLite database of another application")
+        if app_id == 0:  # look before writing anything: switching to WAL alone rewrites the header
+            try:
+                ro = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True)
+                try:
+                    names = {row[0] for row in ro.execute("SELECT name FROM sqlite_master")}
+                finally:
+                    ro.close()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path} is not a usable lexwatch store: {exc}") from None
+            if names and "articles" not in names:
+                raise StoreError(f"{self.path} is an SQLite database but not a lexwatch store")
+
+    def _error(self, exc: sqlite3.DatabaseError) -> StoreError:
+        text = " ".join(str(exc).split())
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in text:   # locked, full, I/O
+            return StoreError(f"{self.path}: {text}")
+        return StoreError(f"{self.path} is damaged ({text}); restore it from a backup or rebuild it from "
+                          "the WARC files with `lexwatch reprocess`")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """SQLite failures (a damaged file, a full disk, a lock held too long) as one-line StoreErrors."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from None
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -141,10 +170,12 @@ class SqliteStore(Store):
         for article in articles:
             batch.append(article)
             if len(batch) >= 500:
-                report += self._upsert_batch(batch, replace)
+                with self._guard():
+                    report += self._upsert_batch(batch, replace)
                 batch = []
         if batch:
-            report += self._upsert_batch(batch, replace)
+            with self._guard():
+                report += self._upsert_batch(batch, replace)
         return report
 
     def _upsert_batch(self, batch: list[Article], replace: bool) -> UpsertReport:
@@ -192,7 +223,8 @@ class SqliteStore(Store):
                            jurisdictions)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:   # SQLite rolls back by itself after some errors (a full disk)
+                db.execute("ROLLBACK")
             raise
         return report
 
@@ -205,6 +237,10 @@ class SqliteStore(Store):
                 article.content_hash, article.to_json())
 
     def delete(self, ids: Iterable[str]) -> int:
+        with self._guard():
+            return self._delete(ids)
+
+    def _delete(self, ids: Iterable[str]) -> int:
         deleted = 0
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -217,20 +253,27 @@ class SqliteStore(Store):
                     deleted += 1
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         return deleted
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, article_id_: str) -> Article | None:
-        row = self.db.execute("SELECT doc FROM articles WHERE id=?", (article_id_,)).fetchone()
+        with self._guard():
+            row = self.db.execute("SELECT doc FROM articles WHERE id=?", (article_id_,)).fetchone()
         return Article.from_dict(json.loads(row[0])) if row else None
 
     def seen(self, url: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE id=?",
-                               (article_id(canonical_url(url)),)).fetchone() is not None
+        with self._guard():
+            return self.db.execute("SELECT 1 FROM articles WHERE id=?",
+                                   (article_id(canonical_url(url)),)).fetchone() is not None
 
     def stored_hashes(self, urls: Iterable[str]) -> dict[str, str]:
+        with self._guard():
+            return self._stored_hashes(urls)
+
+    def _stored_hashes(self, urls: Iterable[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for url in urls:
             row = self.db.execute("SELECT canonical_url, content_hash FROM articles WHERE id=?",
@@ -279,8 +322,10 @@ class SqliteStore(Store):
     def _fetch(self, sql: str, params: list[Any]) -> list[tuple]:
         try:
             return self.db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"search failed on {self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+                raise StoreError(f"search failed on {self.path}: {exc}") from None
+            raise self._error(exc) from None
 
     def count(self, query: str = "", filters: Filters | None = None) -> int:
         where, params = self._where(query, filters)
