@@ -5,7 +5,10 @@
   crawl loses nothing even though Scrapy's JOBDIR queue is only saved on a clean stop);
 - open_pages: listing pages scheduled but not yet read (pagination resumes where it was cut);
 - stored: the lastmod each stored article reflects (a newer lastmod means refetch);
-- settled: pages never to fetch again: archive pages of past days, articles that are gone (404/410).
+- settled: pages never to fetch again: archive pages of past days, articles that are gone (404/410);
+- sitemap_children: the lastmod a sitemap index announced for each child when the child was last read
+  (a child whose announced lastmod has not moved is not asked for again), and whether it is a news sitemap;
+- covered: editions whose sitemaps a finished run read (their re-crawls start from the sitemaps alone).
 Every write commits at once (autocommit + WAL): what was written survives a kill.
 Setting: LEXWATCH_STATE_PATH (default: derived from LEXWATCH_STORE by `state_path_for`).
 """
@@ -25,6 +28,8 @@ CREATE TABLE IF NOT EXISTS open_pages (url TEXT PRIMARY KEY, chain TEXT NOT NULL
     site TEXT NOT NULL, edition TEXT, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS stored (canonical TEXT PRIMARY KEY, lastmod TEXT);
 CREATE TABLE IF NOT EXISTS settled (url TEXT PRIMARY KEY, at REAL);
+CREATE TABLE IF NOT EXISTS sitemap_children (url TEXT PRIMARY KEY, lastmod TEXT, news INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS covered (edition TEXT PRIMARY KEY, at REAL);
 """
 
 
@@ -130,3 +135,18 @@ class CrawlState:
 
     def settle(self, url: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO settled VALUES (?,?)", (url, time.time()))
+
+    # -- incremental discovery (sitemap children read, editions covered by sitemaps) ----------
+    def sitemap_child(self, url: str) -> tuple[str | None, bool] | None:
+        """(announced lastmod when last read, is a news sitemap), or None for a child never read."""
+        row = self.db.execute("SELECT lastmod, news FROM sitemap_children WHERE url=?", (url,)).fetchone()
+        return (row[0], bool(row[1])) if row else None
+
+    def remember_sitemap_child(self, url: str, lastmod: str | None, news: bool) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sitemap_children VALUES (?,?,?)", (url, lastmod, int(news)))
+
+    def covered(self, edition: str) -> bool:
+        return self.db.execute("SELECT 1 FROM covered WHERE edition=?", (edition,)).fetchone() is not None
+
+    def cover(self, editions: Iterable[str]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO covered VALUES (?,?)", [(e, time.time()) for e in editions])

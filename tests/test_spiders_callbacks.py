@@ -233,3 +233,44 @@ def test_discovery_requests_cover_every_source_of_the_editions_asked():
     assert [r.meta["lw_settle"] for r in requests if r.meta["lw_kind"] == "archive"] == [True, True]
     wide = KazinformSpider(lang="ru", since="2025-01-01")
     assert not [r for r in wide.discovery_requests(datetime(2026, 11, 26).date()) if r.meta["lw_kind"] == "archive"]
+
+
+def test_sitemap_index_asks_only_for_children_whose_lastmod_moved(tmp_path):
+    from types import SimpleNamespace
+    from crawler.state import CrawlState
+    spider = ReportSpider()
+    spider.context = SimpleNamespace(state=CrawlState(tmp_path / "state.db"))
+    index_url = "https://report.az/sitemap.xml"
+    meta = {"lw_covers": ["report:az", "report:ru", "report:en"]}
+
+    def index(day):
+        response = XmlResponse(index_url, body=replica("report", "/sitemap.xml", day=day),
+                               request=Request(index_url, meta=meta))
+        return [r for r in spider.parse_sitemap(response)]
+
+    first = index(1)
+    assert len(first) > 30 and "https://report.az/sitemap/news.xml" in {r.url for r in first}
+    for request in first:   # read each child; FrontierMiddleware records it once its links are in the frontier
+        child = XmlResponse(request.url, body=replica("report", request.url.removeprefix("https://report.az")),
+                            request=request)
+        list(spider.parse_sitemap(child))
+        spider.state.remember_sitemap_child(*child.meta["lw_sitemap_read"])
+    assert spider.state.sitemap_child("https://report.az/sitemap/news.xml")[1] is True
+    assert spider.state.sitemap_child("https://report.az/sitemap/en/2025-02.xml")[1] is False
+    assert index(1) == []   # nothing moved
+    assert sorted(r.url for r in index(2)) == sorted(
+        f"https://report.az/sitemap/{lang}/{month}.xml" for lang in ("az", "ru", "en")
+        for month in ("2026-05", "2026-11"))   # an update and the new stories; news.xml repeats them
+
+
+def test_editions_covered_by_sitemaps_fall_back_to_feeds_and_listings_when_the_index_fails(tmp_path):
+    from types import SimpleNamespace
+    from crawler.state import CrawlState
+    spider = ReportSpider(lang="en")
+    spider.context = SimpleNamespace(state=CrawlState(tmp_path / "state.db"))
+    spider.state.cover(["report:en"])
+    starts = [r.url for r in spider.discovery_requests(datetime(2026, 11, 26).date())]
+    assert starts == ["https://report.az/sitemap.xml"]   # covered: no feed, no listing
+    fallback = [r.url for r in spider.fallback_requests(["report:en"])]
+    assert fallback == ["https://report.az/en/rss/", "https://report.az/en/news-feed/"]
+    assert list(spider.fallback_requests(["report:en"])) == []   # once per run

@@ -140,6 +140,8 @@ class FrontierMiddleware:
         if state is not None:
             if response.meta.get("lw_validators"):
                 state.remember_validators(*response.meta["lw_validators"])
+            if response.meta.get("lw_sitemap_read"):   # a sitemap child read: skipped until its index lastmod moves
+                state.remember_sitemap_child(*response.meta["lw_sitemap_read"])
             if kind == "listing":
                 state.close_page((response.meta.get("redirect_urls") or [response.url])[0])
             elif kind == "archive" and response.meta.get("lw_settle") and response.status == 200:

@@ -6,6 +6,14 @@ article says, by the item pipelines. Outlet specifics are data in crawler.publis
 
 Arguments (`-a`): lang=az,ru,en (editions; default all), since/until=YYYY-MM-DD (inclusive, local
 publication day), sources=sitemaps,feeds,listings,archive (default all).
+
+Incremental discovery (with a crawl state, i.e. a store): a sitemap index is read every run, but a
+child whose announced lastmod has not moved since it was last read is not asked for at all, and a
+changed news sitemap is skipped when changed regular children of the same index are read (they list
+its entries too). An edition whose sitemaps a finished run has read is re-crawled from its sitemaps
+alone: its feeds and listings add requests, not articles. They come back for this run when the
+sitemap index that covers the edition fails. So a day with N new articles costs about N requests
+plus robots.txt, the indexes and the children that changed.
 Settings: LEXWATCH_BASE_URLS {site key: base URL}, LEXWATCH_ARCHIVE_MAX_DAYS, LEXWATCH_MAX_PAGES,
 LEXWATCH_SITEMAP_MAXSIZE.
 """
@@ -16,9 +24,11 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from lxml import etree
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from w3lib.url import url_query_cleaner
 
+from crawler.context import CrawlContext
 from crawler.dates import Window, parse_dateline, parse_machine_date, tz_of
 from crawler.items import FetchedPage
 from crawler.publishers import PUBLISHERS, Publisher, normalize_langs, origin
@@ -59,6 +69,9 @@ class NewsSpider(scrapy.Spider):
         if self.sources - set(SOURCES):
             raise ValueError(f"unknown source(s) {sorted(self.sources - set(SOURCES))}; use {SOURCES}")
         self.archive_max_days, self.max_pages, self.sitemap_maxsize = 62, 200, 64 * 1024 * 1024
+        self.context: CrawlContext | None = None
+        self.sitemaps_read: set[str] = set()     # "site:lang" whose covering sitemap index was read this run
+        self.fallen_back: set[str] = set()       # editions whose feeds and listings came back this run
         self.configure_sites({})
 
     @classmethod
@@ -68,7 +81,23 @@ class NewsSpider(scrapy.Spider):
         spider.archive_max_days = crawler.settings.getint("LEXWATCH_ARCHIVE_MAX_DAYS", 62)
         spider.max_pages = crawler.settings.getint("LEXWATCH_MAX_PAGES", 200)
         spider.sitemap_maxsize = crawler.settings.getint("LEXWATCH_SITEMAP_MAXSIZE", 64 * 1024 * 1024)
+        spider.context = CrawlContext.of(crawler)
         return spider
+
+    @property
+    def state(self):
+        return self.context.state if self.context is not None else None
+
+    def _count(self, key: str, n: int = 1) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and n:
+            crawler.stats.inc_value(key, n)
+
+    def closed(self, reason):
+        # Runs before the crawl context closes the state (connected earlier, at spider creation).
+        state = self.state
+        if state is not None and reason == "finished" and self.sitemaps_read:
+            state.cover(sorted(self.sitemaps_read))
 
     def configure_sites(self, base_urls: dict[str, str]) -> None:
         self.bases = {s.key: (base_urls.get(s.key) or s.base_url).rstrip("/") for s in self.publisher.sites}
@@ -134,25 +163,25 @@ class NewsSpider(scrapy.Spider):
             self.logger.info("date window of %d days is longer than LEXWATCH_ARCHIVE_MAX_DAYS=%d: "
                              "dated archives skipped, sitemaps and listings cover it", len(days),
                              self.archive_max_days)
+        state = self.state
         for site in self.publisher.sites:
             base = self.bases[site.key]
             editions = [e for e in site.editions if e.lang in self.langs]
             if "sitemaps" in self.sources and editions:
                 for path in site.sitemaps:
-                    yield self.sitemap_request(base + path, top=True)
+                    yield self.sitemap_request(base + path, top=True, covers=[f"{site.key}:{e.lang}" for e in editions])
             for edition in editions:
+                key = f"{site.key}:{edition.lang}"
                 if "sitemaps" in self.sources:
                     for path in edition.sitemaps:
-                        yield self.sitemap_request(base + path, top=True)
-                if "feeds" in self.sources:
-                    for path in edition.feeds:
-                        url = base + path
-                        yield scrapy.Request(url, callback=self.parse_feed, dont_filter=True,
-                                             meta=self.meta_for("feed", url, lw_conditional=True,
-                                                                handle_httpstatus_list=[304]))
-                if "listings" in self.sources:
-                    for path in edition.listings:
-                        yield self.listing_request(base + path, chain=base + path, page_no=1, first=True)
+                        yield self.sitemap_request(base + path, top=True, covers=[key])
+                if "sitemaps" in self.sources and state is not None and (site.sitemaps or edition.sitemaps) \
+                        and state.covered(key):
+                    self._count("lexwatch/skipped/covered-by-sitemaps",
+                                len(edition.feeds) * ("feeds" in self.sources)
+                                + len(edition.listings) * ("listings" in self.sources))
+                else:
+                    yield from self.fresh_requests(site.key, edition)
                 if use_archive and edition.archive:
                     for day in days:
                         url = base + edition.archive.format(date=day.strftime(self.publisher.archive_date_format))
@@ -161,11 +190,48 @@ class NewsSpider(scrapy.Spider):
                                              meta=self.meta_for("archive", url,
                                                                 lw_settle=day < today - timedelta(days=1)))
 
-    def sitemap_request(self, url: str, top: bool = False) -> scrapy.Request:
-        # Indexes are always read (their children may change behind an unchanged index).
+    def fresh_requests(self, site_key: str, edition):
+        """The edition's feeds and first listing pages."""
+        base = self.bases[site_key]
+        if "feeds" in self.sources:
+            for path in edition.feeds:
+                url = base + path
+                yield scrapy.Request(url, callback=self.parse_feed, dont_filter=True,
+                                     meta=self.meta_for("feed", url, lw_conditional=True,
+                                                        handle_httpstatus_list=[304]))
+        if "listings" in self.sources:
+            for path in edition.listings:
+                yield self.listing_request(base + path, chain=base + path, page_no=1, first=True)
+
+    def fallback_requests(self, covers: list[str]):
+        """Feeds and listings of editions left to a sitemap index that failed this run."""
+        for key in covers:
+            if key in self.fallen_back or key in self.sitemaps_read:
+                continue
+            self.fallen_back.add(key)
+            site_key, lang = key.split(":", 1)
+            site = self.publisher.site(site_key)
+            if self.state is not None and self.state.covered(key):
+                self._count("lexwatch/discovery_fallback")
+                yield from self.fresh_requests(site_key, next(e for e in site.editions if e.lang == lang))
+
+    def sitemap_request(self, url: str, top: bool = False, covers: list[str] | None = None,
+                        announced: datetime | None = None, news: bool = False) -> scrapy.Request:
+        # Indexes are always read: they announce which children changed. Children are conditional.
         meta = self.meta_for("sitemap", url, lw_conditional=not top, handle_httpstatus_list=[304],
-                             download_maxsize=self.sitemap_maxsize)  # sitemaps may reach 50 MB, pages may not
-        return scrapy.Request(url, callback=self.parse_sitemap, meta=meta, dont_filter=top)
+                             download_maxsize=self.sitemap_maxsize,  # sitemaps may reach 50 MB, pages may not
+                             lw_covers=covers or [], lw_announced=utc_iso(announced), lw_news=news)
+        return scrapy.Request(url, callback=self.parse_sitemap, meta=meta, dont_filter=top,
+                              errback=self.sitemap_failed if top else None)
+
+    def sitemap_failed(self, failure):
+        request = failure.request if hasattr(failure, "request") else None
+        if request is None and failure.check(HttpError):
+            request = failure.value.response.request
+        if request is not None:
+            self.logger.warning("sitemap index %s failed (%s): its editions' feeds and listings are read instead",
+                                request.url, failure.value)
+            yield from self.fallback_requests(request.meta.get("lw_covers") or [])
 
     def listing_request(self, url: str, chain: str, page_no: int, first: bool = False) -> scrapy.Request:
         meta = self.meta_for("listing", url, lw_chain=chain, lw_page_no=page_no, lw_next=not first)
@@ -173,7 +239,13 @@ class NewsSpider(scrapy.Spider):
 
     # -- callbacks -------------------------------------------------------------------------
     def parse_sitemap(self, response):
+        meta = response.meta
+        # what the index announced for this child, committed by FrontierMiddleware once its links are pending
+        read = ((meta.get("redirect_urls") or [response.url])[0], meta.get("lw_announced"), meta.get("lw_news", False))
         if response.status == 304:
+            self.sitemaps_read.update(meta.get("lw_covers") or [])
+            if not meta.get("lw_covers"):
+                meta["lw_sitemap_read"] = read
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":
@@ -181,21 +253,50 @@ class NewsSpider(scrapy.Spider):
         root = etree.fromstring(body, parser=_XML_PARSER)
         if root is None:
             self.logger.warning("unreadable sitemap %s", response.url)
+            yield from self.fallback_requests(meta.get("lw_covers") or [])
             return
         offset = self.publisher.utc_offset
         kind = _local(root.tag)
+        if kind == "sitemapindex":
+            self.sitemaps_read.update(meta.get("lw_covers") or [])
+            yield from self._changed_children(response.url, root, offset)
+            return
+        if kind == "urlset" and meta.get("lw_covers"):   # a top-level sitemap that is a urlset itself
+            self.sitemaps_read.update(meta["lw_covers"])
+        elif kind == "urlset":
+            meta["lw_sitemap_read"] = read[:2] + (any(_local(c.tag) == "news" for node in root for c in node),)
         for node in root:
             loc = self.resolve(response.url, _child_text(node, "loc"))
             lastmod = parse_machine_date(_child_text(node, "lastmod"), offset)
-            if kind == "sitemapindex" and loc:
-                if self.window.before(lastmod):
-                    continue  # nothing in it changed since the window opened
-                yield self.sitemap_request(loc)
-            elif kind == "urlset":
+            if kind == "urlset":
                 published = parse_machine_date(_child_text(node, "publication_date"), offset)
                 request = self.article_request(loc, "sitemap", published, lastmod)
                 if request:
                     yield request
+
+    def _changed_children(self, index_url: str, root, offset: str):
+        """Requests for the children of a sitemap index that changed since this crawl state last read them."""
+        state = self.state
+        changed = []
+        for node in root:
+            loc = self.resolve(index_url, _child_text(node, "loc"))
+            if not loc:
+                continue
+            lastmod = parse_machine_date(_child_text(node, "lastmod"), offset)
+            if self.window.before(lastmod):
+                continue  # nothing in it changed since the window opened
+            known = state.sitemap_child(loc) if state is not None else None
+            seen = parse_machine_date(known[0], "+00:00") if known and known[0] else None
+            if lastmod is not None and seen is not None and lastmod <= seen:
+                self._count("lexwatch/skipped/sitemap-unchanged")
+                continue
+            changed.append((loc, lastmod, bool(known and known[1])))
+        if any(not news for _, _, news in changed):
+            # the changed regular children hold everything; the news sitemap repeats their newest entries
+            self._count("lexwatch/skipped/news-sitemap-covered", sum(news for _, _, news in changed))
+            changed = [c for c in changed if not c[2]]
+        for loc, lastmod, news in changed:
+            yield self.sitemap_request(loc, announced=lastmod, news=news)
 
     def parse_feed(self, response):
         if response.status == 304:
