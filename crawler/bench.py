@@ -83,6 +83,33 @@ def bench_crawl(outlets: list[str] | None = None, workers: int = 0) -> dict[str,
     }
 
 
+def bench_recrawl(articles: int = 100, seed: int = 5) -> dict[str, Any]:
+    """HTTP requests per new or updated article when the replicas, crawled once, publish a new day:
+    the replicas' own day 2 (14 new, 3 updated pages) and a generated day 3 with about `articles`
+    new pages across every edition (lexwatch.bench.replica_day). Every request the sites answered
+    counts, robots.txt included."""
+    from crawler.replicas import start_replicas
+    from crawler.run import crawl
+    from lexwatch.bench import replica_day
+
+    days: dict[int, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="lexwatch-bench-") as tmp:
+        root = replica_day.build(tmp, articles=articles, seed=seed)
+        with start_replicas(root=root) as replicas:
+            store_url = f"sqlite:///{tmp}/recrawl.db"
+            for day in (1, 2, replica_day.DAY):
+                replicas.publish_day(day)
+                replicas.reset()
+                stats = crawl(None, store_url=store_url, base_urls=replicas.base_urls, settings=FAST)
+                hits = replicas.hits()
+                fetched = stats["totals"]["articles_stored"] + stats["totals"]["articles_updated"]
+                days[day] = {"requests": len(hits), "articles": fetched,
+                             "new_pages": sum(1 for e in replicas.manifest() if e["day"] == day),
+                             "not_modified": sum(1 for h in hits if h.status == 304),
+                             "per_article": round(len(hits) / fetched, 2) if fetched else None}
+    return {"day2": days[2], "generated": days[replica_day.DAY], "first": days[1]}
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3:
         _bare_main(sys.argv[1], sys.argv[2])

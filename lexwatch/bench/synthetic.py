@@ -22,6 +22,9 @@ WORDS = {
            "content labeling liability president ministry draft reading voice image economy budget oil bank "
            "market region school weather sport football election government company technology digital "
            "platform user data").split(),
+    "kk": ("заң айыппұл дипфейк депутат мәжіліс сенат түзету кодекс бап сот жасанды интеллект мазмұн "
+           "таңбалау жауапкершілік президент министрлік жоба оқылым дауыс сурет экономика бюджет мұнай банк "
+           "теңге нарық өңір мектеп ауа райы спорт футбол сайлау үкімет компания технология цифрлық платформа").split(),
 }
 OUTLETS = {"az": ("report",), "ru": ("report", "kazinform", "kursiv"), "en": ("report", "kazinform", "kursiv")}
 ZONE = {"report": timezone(timedelta(hours=4)), "kazinform": timezone(timedelta(hours=5)),
@@ -39,7 +42,7 @@ def synthetic_articles(n: int, seed: int = 7) -> Iterator[Article]:
         outlet = rng.choice(OUTLETS[language])
         words = WORDS[language]
         # News bodies are log-normally long: median ~300 words, a tail into the thousands.
-        length = max(40, min(3000, int(rng.lognormvariate(5.7, 0.5))))
+        length = article_length(rng)
         body = " ".join(rng.choice(words) for _ in range(length))
         title = " ".join(rng.choice(words) for _ in range(rng.randint(5, 12))).capitalize()
         moment = (START + timedelta(seconds=rng.randrange(SPAN_SECONDS))).astimezone(ZONE[outlet])
@@ -52,3 +55,23 @@ def synthetic_articles(n: int, seed: int = 7) -> Iterator[Article]:
         yield Article(url=f"https://bench.{outlet}.test/{language}/{i}", outlet=outlet, edition=language,
                       language=language, title=title, body=body, published_at=moment.isoformat(),
                       fetched_at=moment.isoformat(), deepfake=deepfake)
+
+
+def synthetic_text(rng: random.Random, language: str, words: int) -> str:
+    """Sentences of 8-20 words from the language's vocabulary, paragraphs of 3-6 sentences."""
+    vocabulary, paragraphs, sentences, count = WORDS[language], [], [], 0
+    while count < words:
+        n = rng.randint(8, 20)
+        sentences.append(" ".join(rng.choice(vocabulary) for _ in range(n)).capitalize() + ".")
+        count += n
+        if len(sentences) >= rng.randint(3, 6):
+            paragraphs.append(" ".join(sentences))
+            sentences = []
+    if sentences:
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs)
+
+
+def article_length(rng: random.Random) -> int:
+    """Words in a news body: log-normal, median ~300, a tail into the thousands."""
+    return max(40, min(3000, int(rng.lognormvariate(5.7, 0.5))))
