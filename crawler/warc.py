@@ -1,7 +1,9 @@
 """Raw capture: article responses (with their requests) as WARC records, and reading them back.
 
 Files rotate at a size limit and each run starts its own file, so a killed crawl can only leave
-its last record truncated; `read_responses` stops at such a record and reports it.
+its last record truncated; `read_responses` stops at such a record and reports it. A write that
+fails (a full disk) is undone to the end of the last whole record and raised as WarcWriteError, so
+a file under its final name never ends in half a record.
 Extension fields Lexwatch-Outlet / Lexwatch-Site / Lexwatch-Edition say which section a page was
 fetched for, so `lexwatch reprocess` needs nothing but the WARC files.
 """
@@ -28,6 +30,10 @@ logger = logging.getLogger(__name__)
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
+class WarcWriteError(OSError):
+    """A record could not be written (no space, I/O error); the file keeps only whole records."""
+
+
 class RotatingWarcWriter:
     def __init__(self, directory: str | Path, prefix: str, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.directory = Path(directory)
@@ -44,12 +50,42 @@ class RotatingWarcWriter:
         name = f"{self.prefix}-{self.stamp}-{os.getpid()}-{self.sequence:05d}.warc.gz"
         self.sequence += 1
         path = self.directory / name
-        self.fh = open(path, "wb")
+        self.fh = open(path, "wb", buffering=0)   # unbuffered: a failed write is undone exactly
         self.files.append(path)
         self.writer = WARCWriter(self.fh, gzip=True)
         info = self.writer.create_warcinfo_record(name, {"software": "lexwatch crawler (Scrapy, warcio)",
                                                          "format": "WARC File Format 1.1"})
-        self.writer.write_record(info)
+        try:
+            self._append([info])
+        except WarcWriteError:
+            self.fh.close()
+            self.fh = self.writer = None
+            self.files.remove(path)
+            path.unlink(missing_ok=True)   # it held nothing yet
+            raise
+
+    def _append(self, records) -> None:
+        """Write whole records or nothing: each record is serialised in memory (one gzip member),
+        then appended; on failure the file is cut back to where it was."""
+        buffer = io.BytesIO()
+        staging = WARCWriter(buffer, gzip=True)
+        for record in records:
+            staging.write_record(record)
+        data = memoryview(buffer.getvalue())
+        start = self.fh.tell()
+        try:
+            while data:
+                written = self.fh.write(data)
+                data = data[written:]
+        except OSError as exc:
+            try:
+                os.ftruncate(self.fh.fileno(), start)
+                self.fh.seek(start)
+            except OSError:
+                pass
+            error = WarcWriteError(f"cannot write WARC file {self.fh.name}: {exc.strerror or exc}")
+            error.errno = exc.errno
+            raise error from None
 
     def write(self, url: str, status: int, headers: list[tuple[str, str]], body: bytes,
               request_headers: list[tuple[str, str]], fetched_at: str, extra: dict[str, str]) -> None:
@@ -70,9 +106,7 @@ class RotatingWarcWriter:
             warc_headers_dict={**common, "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")},
             http_headers=StatusAndHeaders(f"GET {target or '/'} HTTP/1.1",
                                           [("Host", parts.netloc), *request_headers], is_http_request=True))
-        self.writer.write_record(response)
-        self.writer.write_record(request)
-        self.fh.flush()
+        self._append([response, request])
 
     def close(self) -> None:
         if self.fh is not None:
