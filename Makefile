@@ -32,7 +32,7 @@ es-down:
 	scripts/es.sh down
 
 bench: venv es-up
-	$(BIN)/lexwatch bench --store-es http://127.0.0.1:$(ES_PORT)
+	$(BIN)/lexwatch bench $(if $(BENCH_SCALE),--scale $(BENCH_SCALE),--quick) --es http://127.0.0.1:$(ES_PORT)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -110,8 +110,45 @@ def bench_recrawl(articles: int = 100, seed: int = 5) -> dict[str, Any]:
     return {"day2": days[2], "generated": days[replica_day.DAY], "first": days[1]}
 
 
+def _memory_main(base_urls_file: str, work: str, result_file: str) -> None:
+    """In a fresh process: load the models, note the resident set, crawl, note its peak."""
+    from crawler.pipelines.analyze import warm_up
+    from crawler.run import crawl_in_process
+    from lexwatch.export.memory import _peak_mb, _reset_peak, _status_mb
+    from nlp.morph import lemma_text
+
+    warm_up(["ru", "kk", "en"], "http://127.0.0.1/warm-up", "kursiv")
+    lemma_text("штрафы fines", "ru")
+    exact = _reset_peak()
+    start = (_status_mb("VmRSS") if exact else None) or _peak_mb()
+    stats = crawl_in_process(["kursiv"], store_url=f"sqlite:///{work}/memory.db",
+                             base_urls=json.loads(Path(base_urls_file).read_text()), warc_dir=f"{work}/warc",
+                             settings=FAST)
+    peak = (_status_mb("VmHWM") if exact else None) or _peak_mb()
+    Path(result_file).write_text(json.dumps({
+        "pages": stats["totals"]["pages_fetched"], "articles": stats["totals"]["articles_stored"],
+        "seconds": max(o["crawl_seconds"] for o in stats["outlets"].values()),
+        "start_mb": round(start, 1), "peak_mb": round(peak, 1), "growth_mb": round(peak - start, 1)}))
+
+
+def bench_crawl_memory(pages: int = 10_000) -> dict[str, Any]:
+    """Resident-set growth of a crawl of `pages` pages of a generated site (lexwatch.bench.bigsite)
+    through the whole pipeline into a fresh store, measured from after the models are loaded."""
+    from crawler.run import child_env
+    from lexwatch.bench.bigsite import serve_site
+
+    with tempfile.TemporaryDirectory(prefix="lexwatch-bench-") as tmp, serve_site(articles=pages) as site:
+        work = Path(tmp)
+        (work / "base_urls.json").write_text(json.dumps(site.base_urls))
+        subprocess.run([sys.executable, "-m", "crawler.bench", "--memory", str(work / "base_urls.json"), tmp,
+                        str(work / "memory.json")], check=True, env=child_env())
+        return json.loads((work / "memory.json").read_text())
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3:
+    if len(sys.argv) == 5 and sys.argv[1] == "--memory":
+        _memory_main(*sys.argv[2:5])
+    elif len(sys.argv) == 3:
         _bare_main(sys.argv[1], sys.argv[2])
     else:
         for workers in (0, 2):

@@ -229,9 +229,11 @@ class NewsSpider(scrapy.Spider):
         if request is None and failure.check(HttpError):
             request = failure.value.response.request
         if request is not None:
-            self.logger.warning("sitemap index %s failed (%s): its editions' feeds and listings are read instead",
-                                request.url, failure.value)
-            yield from self.fallback_requests(request.meta.get("lw_covers") or [])
+            fallback = list(self.fallback_requests(request.meta.get("lw_covers") or []))
+            if fallback:
+                self.logger.warning("sitemap index %s failed (%s): its editions' feeds and listings are read instead",
+                                    request.url, failure.value)
+            yield from fallback
 
     def listing_request(self, url: str, chain: str, page_no: int, first: bool = False) -> scrapy.Request:
         meta = self.meta_for("listing", url, lw_chain=chain, lw_page_no=page_no, lw_next=not first)

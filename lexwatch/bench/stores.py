@@ -6,12 +6,15 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 from index.sqlite_store import SqliteStore
 from index.store import Filters, Store
+from lexwatch.article import Article
 from lexwatch.bench.synthetic import synthetic_articles
 from nlp.morph import lemma_text
+
+BATCH = 500   # articles per upsert call: the stores' own batch size
 
 # Twenty queries an analyst types: ru, az, en words and phrases, with and without filters.
 QUERIES: list[tuple[str, Filters]] = [
@@ -33,6 +36,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def time_queries(store: Store, repeats: int = 3) -> dict[str, float]:
+    for query, filters in QUERIES:   # warm-up: caches of both engines, equally
+        store.search(query, filters, size=20)
     samples = []
     for _ in range(repeats):
         for query, filters in QUERIES:
@@ -43,76 +48,128 @@ def time_queries(store: Store, repeats: int = 3) -> dict[str, float]:
 
 
 def time_timelines(store: Store, repeats: int = 5) -> dict[str, float]:
+    timelines = (("", Filters(relevant=True)), ("", Filters()), ("дипфейк OR deepfake", Filters()),
+                 ("", Filters(languages=["ru"], date_from="2023-01-01")))
+    for query, filters in timelines:   # warm-up
+        store.timeline(query, filters, interval="month", split="jurisdiction")
     samples = []
     for _ in range(repeats):
-        for query, filters in (("", Filters(relevant=True)), ("", Filters()), ("дипфейк OR deepfake", Filters())):
+        for query, filters in timelines:
             start = time.perf_counter()
             store.timeline(query, filters, interval="month", split="jurisdiction")
             samples.append(time.perf_counter() - start)
     return {"p50_ms": statistics.median(samples) * 1000, "p95_ms": percentile(samples, 0.95) * 1000}
 
 
-def bench_sqlite_upsert(n: int, workdir: Path) -> dict[str, Any]:
-    articles = list(synthetic_articles(n))
-    store = SqliteStore(f"sqlite:///{workdir / 'upsert.db'}")
-    start = time.perf_counter()
-    store.upsert(articles)
-    ours = n / (time.perf_counter() - start)
-    store.close()
-    # Baseline: the same rows, already prepared, into the same tables with plain executemany.
-    base = SqliteStore(f"sqlite:///{workdir / 'baseline.db'}")
-    rows = [base._row(a) for a in articles]
-    lemmas = [lemma_text(f"{a.title}\n{a.body}", a.language) for a in articles]
-    start = time.perf_counter()
-    base.db.execute("BEGIN")
-    base.db.executemany("""INSERT INTO articles (id, canonical_url, outlet, edition, language, stage, relevant,
-        published_at, published_ts, published_day, fetched_ts, content_hash, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                        rows)
-    base.db.executemany("INSERT INTO articles_fts(rowid, lemmas) VALUES (?,?)", list(enumerate(lemmas, 1)))
-    base.db.execute("COMMIT")
-    baseline = n / (time.perf_counter() - start)
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lambda _: None,
+                   seed: int = 3) -> tuple[dict[str, Any], SqliteStore]:
+    """Upsert n synthetic articles through SqliteStore, chunk by chunk, and, per chunk, the same rows
+    (prepared outside the clock: row tuple, JSON, lemmas) with plain executemany into the same tables
+    of another file. Returns the figures and the filled store (kept for the search stage)."""
+    store = SqliteStore(f"sqlite:///{workdir / 'search.db'}")
+    base_path = workdir / "baseline.db"
+    base = SqliteStore(f"sqlite:///{base_path}")
+    ours = baseline = 0.0
+    done = rowid = 0
+    for chunk in _chunks(synthetic_articles(n, seed=seed), BATCH):
+        start = time.perf_counter()
+        store.upsert(chunk)
+        ours += time.perf_counter() - start
+        rows = [(rowid + i,) + base._row(a) for i, a in enumerate(chunk, 1)]
+        lemmas = [(rowid + i, lemma_text(f"{a.title}\n{a.body}", a.language)) for i, a in enumerate(chunk, 1)]
+        juris = [(code, rowid + i) for i, a in enumerate(chunk, 1) for code in a.deepfake.get("jurisdictions") or []]
+        rowid += len(chunk)
+        start = time.perf_counter()
+        base.db.execute("BEGIN")
+        base.db.executemany("""INSERT INTO articles (rowid, id, canonical_url, outlet, edition, language, stage,
+            relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
+        base.db.executemany("INSERT INTO articles_fts(rowid, lemmas) VALUES (?,?)", lemmas)
+        base.db.executemany("INSERT INTO article_jurisdictions(code, article_rowid) VALUES (?,?)", juris)
+        base.db.execute("COMMIT")
+        baseline += time.perf_counter() - start
+        done += len(chunk)
+        if done % 100_000 == 0:
+            progress(f"  embedded: {done:,} of {n:,} articles")
     base.close()
-    return {"lexwatch": ours, "baseline": baseline, "unit": "docs/s", "n": n}
+    _remove_db(base_path)
+    return {"lexwatch": n / ours, "baseline": n / baseline, "unit": "docs/s", "n": n,
+            "note": f"{ours:.1f} s vs {baseline:.1f} s for {n:,} docs"}, store
 
 
-def bench_es_upsert(es_url: str, n: int) -> dict[str, Any]:
+def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: None,
+             seed: int = 3) -> tuple[dict[str, Any], Any]:
+    """Upsert n synthetic articles through ElasticsearchStore, chunk by chunk, and the same prepared
+    documents with helpers.bulk into an index with the same mapping. Returns the figures and the
+    filled store (kept for the search stage; the baseline index is deleted)."""
     from elasticsearch import Elasticsearch, helpers
 
     from index.es_store import ElasticsearchStore, mapping_file, to_document
-    articles = list(synthetic_articles(n, seed=11))
-    alias = "lexwatch-bench-upsert"
-    store = ElasticsearchStore(f"{es_url}/{alias}")
-    client = Elasticsearch(es_url)
+    store = ElasticsearchStore(f"{es_url}/lexwatch-bench-search")
+    store.drop()
+    client = Elasticsearch(es_url, request_timeout=120)
+    index = "lexwatch-bench-baseline"
+    spec = mapping_file()
+    client.options(ignore_status=404).indices.delete(index=index)
+    client.indices.create(index=index, settings=spec["settings"], mappings=spec["mappings"])
+    ours = baseline = 0.0
+    done = 0
     try:
+        for chunk in _chunks(synthetic_articles(n, seed=seed), BATCH):
+            start = time.perf_counter()
+            store.upsert(chunk)
+            ours += time.perf_counter() - start
+            docs = [to_document(a) for a in chunk]
+            start = time.perf_counter()
+            helpers.bulk(client, ({"_index": index, "_id": d["id"], "_source": d} for d in docs), chunk_size=BATCH)
+            baseline += time.perf_counter() - start
+            done += len(chunk)
+            if done % 100_000 == 0:
+                progress(f"  Elasticsearch: {done:,} of {n:,} articles")
         start = time.perf_counter()
-        store.upsert(articles)
-        ours = n / (time.perf_counter() - start)
-        docs = [to_document(a) for a in articles]
-        index = "lexwatch-bench-baseline"
-        spec = mapping_file()
-        client.options(ignore_status=404).indices.delete(index=index)
-        client.indices.create(index=index, settings=spec["settings"], mappings=spec["mappings"])
+        client.indices.refresh(index="lexwatch-bench-search")
+        ours += time.perf_counter() - start
         start = time.perf_counter()
-        helpers.bulk(client, ({"_index": index, "_id": d["id"], "_source": d} for d in docs), chunk_size=500)
         client.indices.refresh(index=index)
-        baseline = n / (time.perf_counter() - start)
-        client.options(ignore_status=404).indices.delete(index=index)
+        baseline += time.perf_counter() - start
     finally:
-        store.drop()
-    return {"lexwatch": ours, "baseline": baseline, "unit": "docs/s", "n": n}
+        client.options(ignore_status=404).indices.delete(index=index)
+    return {"lexwatch": n / ours, "baseline": n / baseline, "unit": "docs/s", "n": n,
+            "note": f"{ours:.1f} s vs {baseline:.1f} s for {n:,} docs"}, store
 
 
-def bench_search(n: int, workdir: Path, es_url: str | None) -> dict[str, Any]:
-    embedded = SqliteStore(f"sqlite:///{workdir / 'search.db'}")
-    embedded.upsert(synthetic_articles(n, seed=3))
-    out: dict[str, Any] = {"n": n, "embedded_search": time_queries(embedded),
-                           "embedded_timeline": time_timelines(embedded)}
+def bench_stores(n: int, workdir: Path, es_url: str | None,
+                 progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Index figures of both stores and search/timeline latency on the same n articles."""
+    progress(f"index (embedded): {n:,} upserts vs plain executemany …")
+    out: dict[str, Any] = {"n": n}
+    out["index_embedded"], embedded = bench_embedded(n, workdir, progress)
+    progress("search and timeline (embedded) …")
+    out["embedded_search"] = time_queries(embedded)
+    out["embedded_timeline"] = time_timelines(embedded)
     embedded.close()
+    out["store_path"] = str(workdir / "search.db")
     if es_url:
-        from index.es_store import ElasticsearchStore
-        es = ElasticsearchStore(f"{es_url}/lexwatch-bench-search")
+        progress(f"index (Elasticsearch): {n:,} upserts vs helpers.bulk …")
+        out["index_es"], es = bench_es(es_url, n, progress)
         try:
-            es.upsert(synthetic_articles(n, seed=3))
+            progress("search and timeline (Elasticsearch) …")
             out["es_search"] = time_queries(es)
             out["es_timeline"] = time_timelines(es)
         finally:
