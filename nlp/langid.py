@@ -15,7 +15,7 @@ LANGUAGES = (Language.AZERBAIJANI, Language.KAZAKH, Language.RUSSIAN, Language.E
 # Characters that exist in only one of the candidate languages settle short texts outright.
 _UNIQUE_LETTERS = {"ə": "az", "ә": "kk", "ғ": "kk", "қ": "kk", "ң": "kk", "ө": "kk", "ұ": "kk",
                    "ү": "kk", "һ": "kk", "і": None, "ї": "uk", "є": "uk", "ґ": "uk"}
-_SAMPLE = 3000  # characters: enough for certainty, keeps long articles cheap
+_SAMPLE = 1000  # characters: as accurate as 3000 on the evaluation set (lexwatch eval), a third of the cost
 
 
 @lru_cache(maxsize=1)

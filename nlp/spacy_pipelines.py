@@ -74,6 +74,8 @@ class Analyzer:
     numbers: dict[str, float] = field(default_factory=dict)
     scales: dict[str, float] = field(default_factory=dict)
     ordinals: dict[str, int] = field(default_factory=dict)
+    # first-token lemmas of every topic phrase: a text without any of them has no topic sentence
+    topic_heads: frozenset[str] = frozenset()
 
     def __call__(self, text: str) -> Doc:
         return self.nlp(text)
@@ -183,5 +185,7 @@ def analyzer(rule_language: str) -> Analyzer:
             out[str(word).lower()] = value
         return out
 
+    heads = frozenset(doc[0].lemma_ for label in ("TOPIC_strong", "TOPIC_ai") for doc in by_label.get(label, [])
+                      if len(doc))
     return Analyzer(rule_language, nlp, rules, matcher, keyed(rules.get("numbers", {})),
-                    keyed(rules.get("scales", {})), keyed(rules.get("ordinals", {})))
+                    keyed(rules.get("scales", {})), keyed(rules.get("ordinals", {})), heads)
