@@ -69,6 +69,9 @@ def _decode_bytes(body: bytes, content_type: str | None) -> str:
         return text
     except UnicodeDecodeError:
         pass
+    text = _mostly_utf8(body)
+    if text is not None:
+        return text
     for codec in declared_charsets(body, content_type):
         if codec == "utf-8":
             continue  # already failed above: the declaration lies
@@ -79,6 +82,16 @@ def _decode_bytes(body: bytes, content_type: str | None) -> str:
         if not _looks_wrong(text) and _plausible(body, codec):
             return text
     return _detect(body)
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """UTF-8 with a few stray bytes (a CMS that cut a character in half): the text, with U+FFFD for
+    the strays. Many valid multi-byte sequences per invalid byte cannot happen by accident in a
+    single-byte charset, so windows-1251 pages are not taken for it."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ch > "\x7f") - bad
+    return text if bad and multibyte >= 20 * bad else None
 
 
 def _plausible(body: bytes, codec: str) -> bool:

@@ -53,18 +53,39 @@ def extract_page(html: str, tree, url: str, outlet: str, edition: str | None) ->
     ld = pagemeta.json_ld(tree)
     published, modified = page_dates(tree, ld, utc_offset(outlet, url))
     title = pagemeta.page_title(tree, ld)
+    body = _drop_repeated_title(extract_body(html, url), title)
+    if body and " ".join(body.split()) in _noscript_texts(tree):
+        body = ""   # "enable JavaScript" is all a page built by scripts says without them
     return Extracted(
         title=title,
-        body=_drop_repeated_title(extract_body(html, url), title),
+        body=body,
         published_at=published,
         modified_at=modified,
-        authors=pagemeta.page_authors(tree, ld),
-        section=pagemeta.page_section(tree, ld),
-        tags=pagemeta.page_tags(tree, ld),
-        translations=pagemeta.translations(tree, url, outlet, edition),
-        canonical_url=pagemeta.canonical_link(tree, url),
+        authors=_names(pagemeta.page_authors(tree, ld), 20),
+        section=(_names([pagemeta.page_section(tree, ld) or ""], 1) or [None])[0],
+        tags=_names(pagemeta.page_tags(tree, ld), 100),
+        translations={k: v for k, v in pagemeta.translations(tree, url, outlet, edition).items()
+                      if len(v) <= MAX_URL},
+        canonical_url=_bounded_url(pagemeta.canonical_link(tree, url)),
         html_language=pagemeta.page_language(tree),
     )
+
+
+# Metadata comes from the page and may be anything: a 40 kB "author" would be refused by every
+# keyword index (Elasticsearch's limit is 32 kB per term). Longer values are not names or links.
+MAX_NAME, MAX_URL = 200, 2048
+
+
+def _names(values: list[str], limit: int) -> list[str]:
+    return [v for v in values if v and len(v) <= MAX_NAME][:limit]
+
+
+def _bounded_url(url: str | None) -> str | None:
+    return url if url and len(url) <= MAX_URL else None
+
+
+def _noscript_texts(tree) -> set[str]:
+    return {" ".join(el.text_content().split()) for el in tree.iter("noscript")}
 
 
 def bare_extract(html: str) -> str:

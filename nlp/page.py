@@ -25,12 +25,16 @@ _LANG_ALIASES = {"kz": "kk", "qq": "kk", "aze": "az", "rus": "ru", "eng": "en"}
 
 
 def parse_html(text: str):
+    parser = lxml.html.HTMLParser()
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise AnalysisError(f"not an HTML page: {exc}") from None
     if tree is None:
         raise AnalysisError("not an HTML page")
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        # libxml2 stops descending at 256 levels, so what is below is lost to every reader of the page
+        raise AnalysisError("not an article page: markup nested deeper than 256 levels")
     return tree
 
 

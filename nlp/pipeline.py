@@ -20,6 +20,9 @@ from nlp.tagger import tag
 
 _HTML_HINT = re.compile(r"<\s*(html|head|body|div|p|article|meta|title)\b", re.I)
 _TEXTUAL_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+# News pages are well under 1 MB (the crawler stops downloads at 8 MB); a bigger input is not an
+# article, and parsing it would cost memory and minutes (`lexwatch analyze`, reprocess from WARC).
+MAX_PAGE_BYTES = 16 * 1024 * 1024
 
 
 def _resolve_outlet(url: str, outlet: str | None) -> str:
@@ -35,6 +38,9 @@ def analyze_page(body: bytes | str, url: str, *, outlet: str | None = None, edit
     not HTML, or undecodable; never anything else."""
     if content_type and not any(t in content_type.lower() for t in _TEXTUAL_TYPES):
         raise AnalysisError(f"not an HTML page: content type {content_type!r}")
+    if len(body) > MAX_PAGE_BYTES:
+        raise AnalysisError(f"page of {len(body) / 2**20:.0f} MB is larger than the {MAX_PAGE_BYTES // 2**20} MB "
+                            "an article page may be")
     try:
         return _analyze_page(body, url, outlet, edition, content_type, fetched_at)
     except AnalysisError:
@@ -51,8 +57,9 @@ def _analyze_page(body, url, outlet, edition, content_type, fetched_at) -> Artic
     edition = edition or guess_edition(url, outlet)
     tree = parse_html(text)
     page = extract_page(text, tree, url, outlet, edition)
-    if not page.body and not page.title:
-        raise AnalysisError("no article text found on the page")
+    if not page.body:   # a title alone (a JavaScript shell, an error page) is not an article
+        raise AnalysisError("no article text found on the page" + (f" (only the title {page.title[:80]!r})"
+                                                                  if page.title else ""))
     language = detect_language(page.body) or detect_language(page.title) or page.html_language or edition
     edition = edition or page.html_language or language
     return Article(
