@@ -3,7 +3,6 @@ analyst reads them."""
 import re
 from pathlib import Path
 
-
 from nlp import analyze_text
 
 SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
