@@ -9,9 +9,10 @@ Each round starts the processes together on a fresh store and an empty frontier,
 - the crawl phase: from the first request the replica answered to the last article fetched, which
   leaves out process start-up (imports, model warm-up) and the wait for the last worker to finish;
 - the wall time from start to the last process's exit.
-Runs with the replica-friendly settings (no delays, 16 concurrent requests): the limit is then the
-CPU spent on analysis, so this measures what more processes on one 2-core machine add, not what
-more machines would (those add cores; a site's politeness limits stay per process).
+By default with no delays and 16 concurrent requests: the limit is then the CPU spent on analysis,
+so this measures what more processes on one 2-core machine add, not what more machines would
+(those add cores). With `--delay S` each process fetches one page at a time per site, S seconds
+apart: the politeness-bound regime of real sites (politeness is per process).
 Settings: REDIS URL (`--redis`, default LEXWATCH_FRONTIER), a store URL per round (default: SQLite).
 """
 from __future__ import annotations
@@ -73,7 +74,7 @@ def scaled_replica(dest: Path, copies: int) -> tuple[Path, int]:
 
 
 def run_round(processes: int, replicas, frontier: str | None, store_url: str, work: Path,
-              outlets: list[str]) -> dict[str, Any]:
+              outlets: list[str], delay: float = 0) -> dict[str, Any]:
     """Start `processes` crawls together (each its own state file and user agent); wait for all."""
     from crawler.run import child_env, crawl_command
     replicas.reset()
@@ -82,6 +83,8 @@ def run_round(processes: int, replicas, frontier: str | None, store_url: str, wo
     for i in range(processes):
         settings = dict(FAST, LEXWATCH_STATE_PATH=str(work / f"state-{i}.db"),
                         USER_AGENT=f"lexwatch-bench/{i}")
+        if delay:   # politeness-bound: one request at a time per site and process, `delay` apart
+            settings.update(DOWNLOAD_DELAY=delay, CONCURRENT_REQUESTS_PER_DOMAIN=1)
         if frontier:
             settings["LEXWATCH_FRONTIER"] = frontier
         command = crawl_command(outlets, store_url=store_url, base_urls=replicas.base_urls, settings=settings,
@@ -103,7 +106,8 @@ def run_round(processes: int, replicas, frontier: str | None, store_url: str, wo
 
 
 def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | None = None,
-          store: str = "sqlite", repeat: int = 1, workdir: str | None = None) -> dict[str, Any]:
+          store: str = "sqlite", repeat: int = 1, workdir: str | None = None,
+          delay: float = 0) -> dict[str, Any]:
     import redis
     frontier = frontier or os.environ.get("LEXWATCH_FRONTIER")
     if not frontier:
@@ -120,9 +124,11 @@ def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | No
                     redis.Redis.from_url(frontier).flushdb()
                     if store == "sqlite":
                         store_url = f"sqlite:///{work}/bench.db"
+                        from index.store import open_store
+                        open_store(store_url).close()   # before the writers: they would race to create it
                     else:  # an Elasticsearch URL: a fresh alias per round
                         store_url = f"{store.rstrip('/')}/lexwatch-bench-{os.getpid()}-{attempt}-{n}"
-                    rounds.append(run_round(n, replicas, frontier, store_url, work, ["kursiv"]))
+                    rounds.append(run_round(n, replicas, frontier, store_url, work, ["kursiv"], delay))
                     if store != "sqlite":
                         from index.es_store import ElasticsearchStore
                         ElasticsearchStore(store_url).drop()
@@ -141,10 +147,13 @@ def main() -> None:
     parser.add_argument("--redis", default=None)
     parser.add_argument("--store", default="sqlite", help="sqlite (a fresh file per round) or http://host:9200")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--delay", type=float, default=0,
+                        help="DOWNLOAD_DELAY with one request at a time per site (default 0: CPU-bound)")
     parser.add_argument("--workdir", help="keep the replica, logs and stores here (default: a temporary directory)")
     args = parser.parse_args()
     counts = tuple(int(x) for x in args.processes.split(","))
-    print(json.dumps(bench(args.copies, counts, args.redis, args.store, args.repeat, args.workdir), indent=1))
+    print(json.dumps(bench(args.copies, counts, args.redis, args.store, args.repeat, args.workdir,
+                           args.delay), indent=1))
 
 
 if __name__ == "__main__":

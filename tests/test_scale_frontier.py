@@ -163,6 +163,7 @@ def test_two_processes_split_one_crawl_and_fetch_each_article_once(tmp_path, es_
 @pytest.mark.slow
 def test_a_killed_process_leaves_its_work_to_the_other(tmp_path, redis_url, redis_client):
     db = tmp_path / "lexwatch.db"
+    open_store(f"sqlite:///{db}").close()   # the shared store exists before its writers start
     with start_replicas() as replicas:
         expected = replicas.expected_articles()
         paths = {e["path"] for e in expected}
