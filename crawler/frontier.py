@@ -57,6 +57,9 @@ logger = logging.getLogger(__name__)
 STORE_PIPELINE = "crawler.pipelines.store.StorePipeline"
 DEFAULT_PREFIX = "lexwatch"
 DEFAULT_HEARTBEAT = 30.0
+# A joining worker counts as alive this long before its first heartbeat: a crawl process opens its
+# spiders one after another and loads language models meanwhile, which holds its reactor.
+STARTUP_GRACE = 90
 
 
 def frontier_settings(url: str, prefix: str | None = None, item_pipelines: dict | None = None) -> dict[str, Any]:
@@ -81,6 +84,19 @@ def frontier_settings(url: str, prefix: str | None = None, item_pipelines: dict 
         "SPIDER_MIDDLEWARES": {"crawler.frontier.SharedFrontierMiddleware": 5},
         "ITEM_PIPELINES": pipelines,
     }
+
+
+def check_frontier(url: str) -> None:
+    """Raise ValueError (one line) unless a Redis server answers at `url`."""
+    import redis
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, ValueError) as exc:
+        raise ValueError(f"the crawl frontier {url} is not usable: {' '.join(str(exc).split())}") from None
 
 
 def apply_frontier(settings) -> None:
@@ -234,7 +250,7 @@ class SharedScheduler(Scheduler):
         for name, script in (("pop", _POP), ("reclaim", _RECLAIM), ("join", _JOIN), ("leave", _LEAVE)):
             setattr(self, f"_{name}_script", self.server.register_script(script))
         others = self._join_script(keys=[self.key("workers"), self.key("starts"), self.hb_key(self.worker)],
-                                   args=[self.worker, int(self.ttl), self.key("worker:")])
+                                   args=[self.worker, int(max(self.ttl, STARTUP_GRACE)), self.key("worker:")])
         logger.info("shared frontier %s: worker %s joined (%d other live worker(s), %d request(s) queued)",
                     self.key("*"), self.worker, others, len(self.queue), extra={"spider": spider})
         self.reclaim()

@@ -110,11 +110,15 @@ def test_requests_travel_as_json_and_come_back_whole():
         frontier.dumps({"meta": {"when": object()}})
 
 
-def test_cli_refuses_a_frontier_that_is_not_redis(capsys):
+def test_cli_refuses_a_frontier_that_is_not_redis_or_not_there(capsys):
     from lexwatch.cli import main
     assert main(["crawl", "--frontier", "http://127.0.0.1:6379", "--store", "sqlite:///unused.db"]) != 0
     err = capsys.readouterr().err.strip()
     assert "--frontier wants redis://" in err and len(err.splitlines()) == 1
+    nothing = f"redis://127.0.0.1:{free_port()}/0"
+    assert main(["crawl", "--frontier", nothing, "--store", "sqlite:///unused.db"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert f"crawl frontier {nothing} is not usable" in err and len(err.splitlines()) == 1
 
 
 # -- real crawls --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from lexwatch.cli import CliError
@@ -60,6 +61,13 @@ def run(args):
         if not args.frontier.startswith(("redis://", "rediss://", "unix://")):
             raise CliError(f"--frontier wants redis://host:6379/0, not {args.frontier!r}")
         settings["LEXWATCH_FRONTIER"] = args.frontier
+    frontier = args.frontier or os.environ.get("LEXWATCH_FRONTIER")
+    if frontier:   # one line now rather than a traceback from inside the engine
+        from crawler.frontier import check_frontier
+        try:
+            check_frontier(frontier)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     try:
         stats = crawl_in_process(
             args.outlets or None, args.lang, args.since, args.until, resolve_store_url(args.store),
