@@ -334,21 +334,24 @@ class SharedScheduler(Scheduler):
                     self.stats.inc_value("lexwatch/frontier/reclaimed", n)
         return moved
 
-    def others_busy(self) -> bool:
+    def others(self) -> dict[str, str]:
+        """The other live workers of this spider and their status (busy or idle)."""
         workers = [w.decode() if isinstance(w, bytes) else w for w in self.server.smembers(self.key("workers"))]
         others = [w for w in workers if w != self.worker]
-        if not others:
-            return False
-        states = self.server.mget([self.hb_key(w) for w in others])
-        return any(s in (b"busy", "busy") for s in states)
+        states = self.server.mget([self.hb_key(w) for w in others]) if others else []
+        return {w: (s.decode() if isinstance(s, bytes) else s) for w, s in zip(others, states) if s}
 
     def spider_idle(self, spider) -> None:
-        """Stay open while the run may still need this worker."""
+        """Stay open while the run may still need this worker: work is queued, another worker is
+        busy (it may yield requests, or die and leave some), or another idle worker with a smaller
+        id has not left yet (idle workers leave one by one, so the last one out sees nobody alive
+        and clears the run, even when a worker died idle)."""
         if self.status != "idle":
             self.status = "idle"
             self.server.set(self.hb_key(self.worker), "idle", ex=int(self.ttl))
         self.reclaim()
-        if len(self.queue) or self.others_busy():
+        others = self.others()
+        if len(self.queue) or "busy" in others.values() or any(w < self.worker for w in others):
             raise DontCloseSpider
 
 

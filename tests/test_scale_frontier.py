@@ -23,6 +23,9 @@ from lexwatch.urls import canonical_url
 
 QUICK = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
          "LOG_LEVEL": "INFO", "LEXWATCH_RETRY_AFTER_MAX": 5, "LEXWATCH_FRONTIER_HEARTBEAT": 10}
+# paced so that neither process can finish the crawl before the other has started (~7 pages/s per
+# outlet and process; start-up differs by a few seconds)
+PACED = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 0.15}
 # slowed down so that a kill lands mid-crawl: each outlet's crawler fetches ~4 pages/s per process
 SLOW = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 0.25, "LEXWATCH_FRONTIER_HEARTBEAT": 4}
 
@@ -147,7 +150,7 @@ def test_two_processes_split_one_crawl_and_fetch_each_article_once(tmp_path, es_
     with start_replicas() as replicas:
         expected = replicas.expected_articles()
         paths = {e["path"] for e in expected}
-        procs = start_workers(2, replicas, redis_url, store_url, tmp_path, QUICK)
+        procs = start_workers(2, replicas, redis_url, store_url, tmp_path, PACED)
         codes = [p.wait(timeout=150) for p in procs]
         fetches = article_fetches(replicas, paths)
     assert codes == [0, 0]
