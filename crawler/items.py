@@ -1,16 +1,17 @@
 """What a spider hands to the item pipelines: one fetched article page, raw."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
 class FetchedPage:
     url: str                        # final URL (after redirects)
     status: int
-    body: bytes
-    headers: list[tuple[str, str]]  # response headers as received (decoded latin-1)
-    request_headers: list[tuple[str, str]]
+    # kept out of repr: Scrapy logs a dropped item whole, and a body can be megabytes
+    body: bytes = field(repr=False)
+    headers: list[tuple[str, str]] = field(repr=False)  # response headers as received (decoded latin-1)
+    request_headers: list[tuple[str, str]] = field(repr=False)
     outlet: str
     site: str
     edition: str | None

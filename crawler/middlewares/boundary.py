@@ -32,6 +32,9 @@ class SiteBoundaryMiddleware:
         if where in allowed:
             return None
         self.crawler.stats.inc_value("lexwatch/offsite_dropped")
+        if request.meta.get("redirect_urls"):   # a page of ours that moved elsewhere: worth a line
+            logger.warning("%s redirects off-site to %s: not followed", request.meta["redirect_urls"][0], request.url)
+            raise IgnoreRequest(f"redirect off-site: {request.url}")
         if where not in self.reported:
             self.reported.add(where)
             logger.debug("not following off-site link to %s (%s)", where, request.url)

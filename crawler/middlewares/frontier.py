@@ -258,6 +258,8 @@ class ArticleFetchMiddleware:
             return response
         state = self.context.state
         first = canonical_url((request.meta.get("redirect_urls") or [request.url])[0])
+        if 300 <= response.status < 400 and b"Location" in response.headers:
+            self._check_redirect(request, response)
         if response.status in (404, 410):
             if state is not None:
                 state.forget(first)
@@ -273,3 +275,16 @@ class ArticleFetchMiddleware:
             state.forget(first)
             state.settle(first)
         return response
+
+    def _check_redirect(self, request, response) -> None:
+        """Say so when an article's redirects loop or exceed REDIRECT_MAX_TIMES (Scrapy drops it silently)."""
+        seen = [canonical_url(u) for u in request.meta.get("redirect_urls") or []] + [canonical_url(request.url)]
+        target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
+        limit = self.crawler.settings.getint("REDIRECT_MAX_TIMES", 20)
+        if canonical_url(target) in seen and not request.meta.get("lw_loop_reported"):
+            request.meta["lw_loop_reported"] = True
+            self.crawler.stats.inc_value("lexwatch/redirect_loops")
+            logger.warning("article %s redirects in a loop (%s): given up after %d redirects", seen[0],
+                           " -> ".join(seen + [canonical_url(target)])[:500], limit)
+        elif len(seen) > limit and not request.meta.get("lw_loop_reported"):
+            logger.warning("article %s: more than REDIRECT_MAX_TIMES=%d redirects: given up", seen[0], limit)

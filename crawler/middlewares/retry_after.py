@@ -7,6 +7,7 @@ page up for this run instead (the server asked us to stay away; the next run tri
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -17,6 +18,7 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 HONOURED = (429, 503)
+logger = logging.getLogger(__name__)
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -48,6 +50,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait is not None:
             if wait > self.max_wait:
                 self.crawler.stats.inc_value("lexwatch/retry_after_too_long")
+                logger.warning("%s answered %d asking to wait %.0f s (Retry-After), more than "
+                               "LEXWATCH_RETRY_AFTER_MAX=%.0f: given up for this run", request.url, response.status,
+                               wait, self.max_wait)
                 return response
             retry = self._retry(request, reason)
             if retry is None:

@@ -69,6 +69,9 @@ class AnalyzedPage:
     article: Article
     page: FetchedPage
 
+    def __repr__(self) -> str:   # Scrapy logs a dropped item whole: not the article's text
+        return f"AnalyzedPage(url={self.page.url!r}, id={self.article.id!r}, title={self.article.title[:80]!r})"
+
 
 class AnalyzePipeline:
     def __init__(self, crawler, workers: int) -> None:

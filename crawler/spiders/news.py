@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from lxml import etree
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from w3lib.url import url_query_cleaner
@@ -149,7 +150,7 @@ class NewsSpider(scrapy.Spider):
                 pass
         meta = self.meta_for("article", url, lw_source=source, lw_published=utc_iso(published),
                              lw_lastmod=utc_iso(lastmod))
-        return scrapy.Request(url, callback=self.parse_article, meta=meta, priority=10)
+        return scrapy.Request(url, callback=self.parse_article, errback=self.request_failed, meta=meta, priority=10)
 
     # -- discovery -------------------------------------------------------------------------
     async def start(self):
@@ -186,7 +187,8 @@ class NewsSpider(scrapy.Spider):
                     for day in days:
                         url = base + edition.archive.format(date=day.strftime(self.publisher.archive_date_format))
                         # past days are complete once read; today and yesterday may still grow
-                        yield scrapy.Request(url, callback=self.parse_listing, dont_filter=True,
+                        yield scrapy.Request(url, callback=self.parse_listing, errback=self.request_failed,
+                                             dont_filter=True,
                                              meta=self.meta_for("archive", url,
                                                                 lw_settle=day < today - timedelta(days=1)))
 
@@ -196,7 +198,7 @@ class NewsSpider(scrapy.Spider):
         if "feeds" in self.sources:
             for path in edition.feeds:
                 url = base + path
-                yield scrapy.Request(url, callback=self.parse_feed, dont_filter=True,
+                yield scrapy.Request(url, callback=self.parse_feed, errback=self.request_failed, dont_filter=True,
                                      meta=self.meta_for("feed", url, lw_conditional=True,
                                                         handle_httpstatus_list=[304]))
         if "listings" in self.sources:
@@ -222,12 +224,31 @@ class NewsSpider(scrapy.Spider):
                              download_maxsize=self.sitemap_maxsize,  # sitemaps may reach 50 MB, pages may not
                              lw_covers=covers or [], lw_announced=utc_iso(announced), lw_news=news)
         return scrapy.Request(url, callback=self.parse_sitemap, meta=meta, dont_filter=top,
-                              errback=self.sitemap_failed if top else None)
+                              errback=self.sitemap_failed if top else self.request_failed)
+
+    def request_failed(self, failure) -> None:
+        """Errback: one log line for a request that failed (a size cap, a timeout, a refused connection,
+        an error status) instead of Scrapy's traceback; the crawl goes on. Dropped requests (robots.txt,
+        off-site, duplicates) were reported where they were dropped."""
+        self._report_failure(failure)
+
+    def _report_failure(self, failure):
+        """Log the failure; return its request (None when unknown)."""
+        request = getattr(failure, "request", None)
+        if failure.check(HttpError):
+            response = failure.value.response
+            request = response.request
+            self.logger.info("%s %s: HTTP %d, not read", request.meta.get("lw_kind", "page"), response.url,
+                             response.status)
+        elif not failure.check(IgnoreRequest):
+            self.crawler.stats.inc_value("lexwatch/download_errors")
+            reason = " ".join(str(failure.value).split())[:300] or failure.type.__name__
+            self.logger.error("%s %s not downloaded: %s", (request.meta.get("lw_kind", "page") if request else "page"),
+                              request.url if request else "?", reason)
+        return request
 
     def sitemap_failed(self, failure):
-        request = failure.request if hasattr(failure, "request") else None
-        if request is None and failure.check(HttpError):
-            request = failure.value.response.request
+        request = self._report_failure(failure)
         if request is not None:
             fallback = list(self.fallback_requests(request.meta.get("lw_covers") or []))
             if fallback:
@@ -249,12 +270,8 @@ class NewsSpider(scrapy.Spider):
             if not meta.get("lw_covers"):
                 meta["lw_sitemap_read"] = read
             return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.sitemap_maxsize)
-        root = etree.fromstring(body, parser=_XML_PARSER)
+        root = self.read_xml(response, "sitemap", ("urlset", "sitemapindex"))
         if root is None:
-            self.logger.warning("unreadable sitemap %s", response.url)
             yield from self.fallback_requests(meta.get("lw_covers") or [])
             return
         offset = self.publisher.utc_offset
@@ -303,9 +320,8 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response):
         if response.status == 304:
             return
-        root = etree.fromstring(response.body, parser=_XML_PARSER)
+        root = self.read_xml(response, "feed", ("rss", "feed", "RDF"))
         if root is None:
-            self.logger.warning("unreadable feed %s", response.url)
             return
         offset = self.publisher.utc_offset
         for node in root.iter():
@@ -323,6 +339,27 @@ class NewsSpider(scrapy.Spider):
             if request:
                 yield request
 
+    def read_xml(self, response, what: str, roots: tuple[str, ...]):
+        """The XML root of a sitemap or feed (gzipped or not), or None after one warning saying why:
+        a hostile or broken document is a log line, never an exception in the callback."""
+        body = response.body
+        try:
+            if body[:2] == b"\x1f\x8b":
+                body = gunzip(body, max_size=self.sitemap_maxsize)
+            root = etree.fromstring(body, parser=_XML_PARSER)
+        except (OSError, EOFError, ValueError, etree.XMLSyntaxError) as exc:
+            # a gzip bomb raises a ValueError subclass (_DecompressionMaxSizeExceeded)
+            reason = (f"decompresses to more than {self.sitemap_maxsize} bytes"
+                      if "exceeded" in str(exc) else " ".join(str(exc).split())[:200] or type(exc).__name__)
+            self.logger.warning("unreadable %s %s: %s", what, response.url, reason)
+            return None
+        if root is None or _local(root.tag) not in roots:
+            found = f"<{_local(root.tag)}>" if root is not None else "nothing"
+            self.logger.warning("unreadable %s %s: %s where %s was expected", what, response.url, found,
+                                " or ".join(f"<{r}>" for r in roots))
+            return None
+        return root
+
     def parse_listing(self, response):
         listing, kind = self.publisher.listing, response.meta["lw_kind"]
         for item in response.css(listing.item):
@@ -335,6 +372,9 @@ class NewsSpider(scrapy.Spider):
         next_url = self.resolve(response.url, response.css(listing.next_page).get())
         if kind == "listing" and next_url and page_no < self.max_pages:
             yield self.listing_request(next_url, response.meta["lw_chain"], page_no + 1)
+        elif kind == "listing" and next_url:   # an endless listing or a calendar trap
+            self.logger.warning("listing %s: not following page %d (%s): LEXWATCH_MAX_PAGES=%d",
+                                response.meta.get("lw_chain"), page_no + 1, next_url, self.max_pages)
 
     def parse_article(self, response):
         meta = response.meta
