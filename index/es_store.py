@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -30,7 +30,7 @@ from index.highlight import snippet
 from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
 from index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
                          Timeline, UpsertReport, check_args, check_timeline_args, parse_bound)
-from index.timebuckets import published_day
+from index.timebuckets import bucket_starts, published_day
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
 from nlp.morph import lemma_text
@@ -651,23 +651,27 @@ class ElasticsearchStore(Store):
                  split: str | None = None) -> Timeline:
         check_timeline_args(interval, split)
         histogram: dict[str, Any] = {"date_histogram": {
-            "field": "published_day", "calendar_interval": interval, "min_doc_count": 0,
+            "field": "published_day", "calendar_interval": interval, "min_doc_count": 1,
             "format": "yyyy-MM-dd"}}
         if split:
             histogram["aggs"] = {"split": {"terms": {"field": SPLIT_FIELDS[split], "size": TERMS_SIZE,
                                                      **({} if split == "jurisdiction" else {"missing": "none"})}}}
         with self._guard("timeline"):
-            # min_doc_count 0: every bucket from the first to the last matching day, empty ones too
+            # min_doc_count 1: ES returns the non-empty buckets only; the empty ones between are added
+            # here, as in the SQLite store, by bucket_starts, which refuses a span of millions of buckets
             resp = self.es.search(index=self.alias, query=build_query(query, filters), size=0,
                                   aggs={"timeline": histogram}, ignore_unavailable=True, allow_no_indices=True)
         if not resp.get("aggregations"):
             return Timeline(interval=interval, split=split, buckets=[])
-        buckets = []
+        present = {}
         for b in resp["aggregations"]["timeline"]["buckets"]:
             counts = {}
             if split:
                 counts = {str(t["key"]): int(t["doc_count"]) for t in b["split"]["buckets"]}
-            buckets.append({"start": b["key_as_string"], "total": int(b["doc_count"]), "counts": counts})
+            present[date.fromisoformat(b["key_as_string"])] = {"start": b["key_as_string"], "total": int(b["doc_count"]),
+                                                               "counts": counts}
+        buckets = [present.get(s) or {"start": s.isoformat(), "total": 0, "counts": {}}
+                   for s in bucket_starts(present, interval)]
         return Timeline(interval=interval, split=split, buckets=buckets)
 
     def _scan(self, index: str, query: dict[str, Any], batch_size: int = 1000) -> Iterator[Article]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from nlp.morph import query_variants, tokens
 
 MAX_TERMS = 32
+MAX_QUERY_CHARS = 2000         # analysts' queries are a line; a megabyte of text is not a query
 MAX_PHRASE_ALTERNATIVES = 64   # a phrase of Latin words doubles per word (English and Azerbaijani keys)
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
@@ -42,6 +43,9 @@ def _term(text: str) -> Term | None:
 
 
 def parse_query(text: str | None) -> ParsedQuery:
+    if text and len(text) > MAX_QUERY_CHARS:
+        from index.store import QueryError
+        raise QueryError(f"query is longer than {MAX_QUERY_CHARS} characters")
     parsed = ParsedQuery()
     pending_or = False
     for match in _TOKEN.finditer(text or ""):

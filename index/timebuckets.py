@@ -38,13 +38,34 @@ def next_bucket(start: date, interval: str) -> date:
     return start.replace(year=start.year + 1)
 
 
+MAX_BUCKETS = 20_000   # 50 years of days; a page dated year 1 next to one dated 9999 must not cost more
+
+
+def bucket_count(first: date, last: date, interval: str) -> int:
+    if interval == "day":
+        return (last - first).days + 1
+    if interval == "week":
+        return (last - first).days // 7 + 1
+    if interval == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    return last.year - first.year + 1
+
+
 def bucket_starts(present: Iterable[date], interval: str) -> list[date]:
-    """Every bucket from the first to the last present one, empty ones included."""
+    """Every bucket from the first to the last present one, empty ones included. Raises QueryError
+    (before building anything) when that would be more than MAX_BUCKETS buckets."""
     present = sorted(present)
     if not present:
         return []
+    count = bucket_count(present[0], present[-1], interval)
+    if count > MAX_BUCKETS:
+        from index.store import QueryError
+        raise QueryError(f"a timeline by {interval} from {present[0]} to {present[-1]} would have {count} buckets "
+                         f"(at most {MAX_BUCKETS}): choose a longer interval or narrow the dates")
     out, cursor = [], present[0]
     while cursor <= present[-1]:
         out.append(cursor)
+        if cursor == present[-1]:
+            break           # the last bucket: its successor may not exist (year 9999)
         cursor = next_bucket(cursor, interval)
     return out

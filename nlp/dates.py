@@ -48,7 +48,14 @@ def parse_iso(value: str | None, offset: str | None) -> str | None:
     return _compose(int(y), int(mo), int(d), h, mi, s, tz, offset)
 
 
+# No online news article was published before 1990; a CMS default (1970-01-01, 0001-01-01) or a
+# hostile page's year 9999 is no publication date (and would pin the page to one end of every list).
+PLAUSIBLE_YEARS = (1990, 2100)
+
+
 def _compose(y, mo, d, h, mi, s, tz, offset) -> str | None:
+    if not PLAUSIBLE_YEARS[0] <= y <= PLAUSIBLE_YEARS[1]:
+        return None
     try:
         datetime(y, mo, d, int(h or 0), int(mi or 0), int(s or 0))
     except ValueError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime, timedelta
 
 from lexwatch.article import Article
 from lexwatch.urls import canonical_url
@@ -61,6 +62,10 @@ def _analyze_page(body, url, outlet, edition, content_type, fetched_at) -> Artic
         raise AnalysisError("no article text found on the page" + (f" (only the title {page.title[:80]!r})"
                                                                   if page.title else ""))
     language = detect_language(page.body) or detect_language(page.title) or page.html_language or edition
+    if _after(page.published_at, fetched_at):   # a date days after the fetch is not when it was published
+        page.published_at = None
+    if _after(page.modified_at, fetched_at):
+        page.modified_at = None
     edition = edition or page.html_language or language
     return Article(
         # The declared canonical link as lexwatch canonicalises every URL, so the id the store computes
@@ -72,6 +77,16 @@ def _analyze_page(body, url, outlet, edition, content_type, fetched_at) -> Artic
         translations=page.translations, fetched_at=fetched_at,
         deepfake=tag(page.title, page.body, language, outlet=outlet),
     )
+
+
+def _after(moment: str | None, fetched_at: str | None) -> bool:
+    """True when `moment` is more than two days after the fetch (time zones and clock skew allowed)."""
+    if not moment or not fetched_at:
+        return False
+    try:
+        return datetime.fromisoformat(moment) > datetime.fromisoformat(fetched_at.replace("Z", "+00:00")) + timedelta(days=2)
+    except (ValueError, TypeError):
+        return False
 
 
 def analyze_text(text: str, url: str = "", *, outlet: str | None = None, edition: str | None = None,

@@ -110,3 +110,18 @@ def test_analysis_of_the_corpus_stays_in_bounded_memory():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.split()[-1]) < 1536 * 1024      # KiB: well under what a 2-core CI box has
+
+
+@pytest.mark.parametrize("claimed,expected", [
+    ("0001-01-01T00:00:00+04:00", "2026-03-12T14:23:00+04:00"),   # a CMS default: the dateline is used
+    ("1970-01-01T00:00:00Z", "2026-03-12T14:23:00+04:00"),
+    ("9999-12-31T23:59:59+04:00", "2026-03-12T14:23:00+04:00"),
+    ("2026-12-31T10:00:00+04:00", None),                          # months after the fetch: no date
+    ("2026-03-11T09:00:00+04:00", "2026-03-11T09:00:00+04:00"),   # a plausible one is kept
+])
+def test_publication_dates_no_one_could_have_published_are_dropped(claimed, expected):
+    """A page dated year 9999 would sit on top of every date-sorted list, one dated year 1 would
+    stretch every timeline over 3.6 million days."""
+    page = good_page().replace("</head>", f'<meta property="article:published_time" content="{claimed}"></head>')
+    article = analyze_page(page.encode(), URL, fetched_at="2026-03-13T08:00:00+00:00")
+    assert article.published_at == expected
