@@ -169,7 +169,7 @@ class ElasticsearchStore(Store):
         self.url = url
         self.alias = alias
         hosts = [urlunsplit((parts.scheme, n, "", "", "")) for n in netlocs]
-        self.base_url = ",".join(hosts)
+        self.base_url = urlunsplit((parts.scheme, ",".join(netlocs), "", "", ""))   # + "/alias" is a store URL
         self.refresh = refresh
         from elasticsearch import Elasticsearch
         self.es = Elasticsearch(hosts, request_timeout=request_timeout, max_retries=max_retries,
@@ -229,13 +229,11 @@ class ElasticsearchStore(Store):
         return self._generation[0], layout, names
 
     def current_index(self) -> str | None:
-        """The concrete index behind the alias (single layout), the name `<alias>-v<N>` of the
-        yearly indices' generation (yearly layout), or None before the first write."""
+        """A concrete index behind the alias: the only one (single layout) or the last name of the
+        generation (yearly layout: its `-undated` index; they all share one mapping), or None
+        before the first write. generation() tells the version and layout."""
         found = self.generation()
-        if found is None:
-            return None
-        version, layout, names = found
-        return names[-1] if layout == SINGLE else self.index_name(version)
+        return found[2][-1] if found else None
 
     def _layout(self) -> str | None:
         """The layout of what the alias names (cached), None before the first write."""
