@@ -15,7 +15,6 @@ import socket
 import subprocess
 import uuid
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
