@@ -160,6 +160,10 @@ class SqliteStore(Store):
         for target in range(version + 1, SCHEMA_VERSION + 1):
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                # Another process may have migrated while we waited for the write lock.
+                if self.db.execute("PRAGMA user_version").fetchone()[0] >= target:
+                    self.db.execute("COMMIT")
+                    continue
                 for statement in MIGRATIONS[target].split(";"):
                     if statement.strip():
                         self.db.execute(statement)
