@@ -279,3 +279,23 @@ def test_overlong_latin_phrase_is_refused_not_cut(store, articles):
     assert store.search('"the milli majlis is considering"').total == 1
     with pytest.raises(QueryError, match="too long"):
         store.search('"media agenda camera formula quota villa criteria"')  # 2**7 alternatives
+
+
+def test_broad_matches_page_newest_first_like_brute_force(store):
+    """Over a thousand matches: the embedded store reads the page off its date index."""
+    from lexwatch.bench.synthetic import synthetic_articles
+    from datetime import datetime
+    many = list(synthetic_articles(1500, seed=5))
+    store.upsert(many)
+    newest = sorted((a for a in many if a.language == "ru"),
+                    key=lambda a: (-datetime.fromisoformat(a.published_at).timestamp(), a.id))
+    result = store.search("закон", Filters(languages=["ru"]), page=2, size=25)
+    matching = [a for a in newest if "закон" in a.body.lower().split() or "закон" in a.title.lower().split()]
+    assert result.total == len(matching)
+    assert [h.article.id for h in result.hits] == [a.id for a in matching[25:50]]
+    everything = store.search("закон OR law OR qanun", size=25, page=3)
+    words = {"закон", "law", "qanun"}
+    all_matching = sorted((a for a in many if words & set((a.title + " " + a.body).lower().split())),
+                          key=lambda a: (-datetime.fromisoformat(a.published_at).timestamp(), a.id))
+    assert everything.total == len(all_matching) >= 1000
+    assert [h.article.id for h in everything.hits] == [a.id for a in all_matching[50:75]]
