@@ -8,7 +8,7 @@ export ES_VERSION ?= 9.3.2
 export ES_PORT ?= 9200
 export LEXWATCH_CACHE ?= $(HOME)/.cache/lexwatch
 
-.PHONY: demo test test-fast es-up es-down bench venv clean
+.PHONY: demo test es-up es-down bench venv clean
 
 venv: $(VENV)/.installed
 

@@ -12,30 +12,24 @@ cd "$(dirname "$0")/.."
 export ES_PORT="${ES_PORT:-9200}"
 PYTHON="${PYTHON_BIN:-.venv/bin/python}"
 
-if [[ ! -x /usr/bin/chromium ]]; then
+# ensure_debian_package PACKAGE BINARY PURPOSE: install from Debian when BINARY is missing (as root).
+ensure_debian_package() {
+    local package=$1 binary=$2 purpose=$3
+    command -v "$binary" >/dev/null && return 0
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-        echo "test.sh: installing Debian's chromium for the browser tests" >&2
+        echo "test.sh: installing Debian's $package for $purpose" >&2
         export DEBIAN_FRONTEND=noninteractive
-        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; then
-            echo "test.sh: warning: could not install chromium; browser tests will fail" >&2
+        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$package" >/dev/null; }; then
+            echo "test.sh: warning: could not install $package; $purpose will fail" >&2
         fi
     else
-        echo "test.sh: warning: /usr/bin/chromium missing and not root; browser tests will fail" >&2
+        echo "test.sh: warning: $binary missing and not root; $purpose will fail" >&2
     fi
-fi
+}
 
+ensure_debian_package chromium chromium "the browser tests"
 # Redis for the shared crawl frontier tests (tests/test_scale_frontier.py start their own server).
-if ! command -v redis-server >/dev/null && [[ ! -x /usr/bin/redis-server ]]; then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-        echo "test.sh: installing Debian's redis-server for the crawl frontier tests" >&2
-        export DEBIAN_FRONTEND=noninteractive
-        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }; then
-            echo "test.sh: warning: could not install redis-server; frontier tests will fail" >&2
-        fi
-    else
-        echo "test.sh: warning: redis-server missing and not root; frontier tests will fail" >&2
-    fi
-fi
+ensure_debian_package redis-server redis-server "the crawl frontier tests"
 
 cleanup() {
     local status=$?
