@@ -81,13 +81,19 @@ class Spool:
         return len(rows)
 
     def entries(self, outlet: str | None = None, limit: int = 500) -> Iterator[list[Spooled]]:
-        """The spooled articles, oldest first, in chunks of `limit` (read ahead: callers may discard)."""
-        where, args = ("WHERE outlet=?", [outlet]) if outlet else ("", [])
-        rows = self.db.execute(f"SELECT doc, requested, lastmod, attempts, last_error FROM spool {where} "
-                               "ORDER BY spooled_at, id", args).fetchall()
-        for start in range(0, len(rows), limit):
+        """The spooled articles, oldest first, in chunks of `limit` read one at a time (a spool that
+        grew during a long outage is never held in memory whole); callers may discard as they go."""
+        where = "AND outlet=?" if outlet else ""
+        last = 0
+        while True:
+            rows = self.db.execute(f"SELECT rowid, doc, requested, lastmod, attempts, last_error FROM spool "
+                                   f"WHERE rowid > ? {where} ORDER BY rowid LIMIT ?",
+                                   [last, *([outlet] if outlet else []), limit]).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
             yield [Spooled(Article.from_dict(json.loads(doc)), requested, lastmod, attempts, error)
-                   for doc, requested, lastmod, attempts, error in rows[start:start + limit]]
+                   for _, doc, requested, lastmod, attempts, error in rows]
 
     def discard(self, ids: Iterable[str]) -> None:
         """The store has these articles (or a newer version of them): out of the spool."""

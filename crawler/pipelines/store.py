@@ -37,7 +37,7 @@ class StorePipeline:
         self.batch: list[AnalyzedPage] = []
         self.spool: Spool | None = None
         self.away: str | None = None        # why the store failed last, while it is away
-        self.retry_at = 0.0                 # monotonic time of the next attempt while away
+        self.retry_at = 0.0                 # monotonic time before which the spool is not offered again
         self.closing = False                # the last flush: try the store whatever the backoff says
 
     @classmethod
@@ -115,6 +115,7 @@ class StorePipeline:
         if refused and self.spool is not None:
             for article, requested, hint in refused:
                 self._to_spool([(article, requested, hint)], failed[article.id])
+            self.retry_at = time.monotonic() + self.retry_every   # not again with the very next batch
         elif refused and self.context.state is not None:
             for _, requested, _ in refused:   # no spool: the next run fetches it again
                 self.context.state.forget(requested)
@@ -128,7 +129,7 @@ class StorePipeline:
         spool = self.spool
         if spool is None or not spool.count(self.outlet):
             return
-        replayed = 0
+        replayed, refused = 0, 0
         for chunk in spool.entries(self.outlet):
             try:
                 report = self.context.store.upsert(s.article for s in chunk)
@@ -145,14 +146,16 @@ class StorePipeline:
             self._stored([(s.article, s.requested, s.lastmod) for s in taken])
             spool.discard(s.article.id for s in taken)
             replayed += len(taken)
+            refused += len(failed)
         self.away = None
+        self.retry_at = time.monotonic() + self.retry_every if refused else 0.0
         if replayed:
             self.crawler.stats.inc_value("lexwatch/spool_replayed", replayed)
             logger.warning("the store took %d spooled article(s) of %s", replayed, self.outlet)
 
     # -- helpers ------------------------------------------------------------------------------
     def _due(self) -> bool:
-        return self.away is None or time.monotonic() >= self.retry_at
+        return time.monotonic() >= self.retry_at
 
     def _failed(self, exc: BaseException) -> None:
         if self.away is None:
