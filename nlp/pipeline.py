@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from lexwatch.article import Article
 from lexwatch.urls import canonical_url
@@ -70,7 +71,7 @@ def _analyze_page(body, url, outlet, edition, content_type, fetched_at) -> Artic
     return Article(
         # The declared canonical link as lexwatch canonicalises every URL, so the id the store computes
         # for the fetched URL (Store.seen) and the id of this record agree.
-        url=url, canonical_url=canonical_url(page.canonical_url) if page.canonical_url else "",
+        url=url, canonical_url=declared_canonical(page.canonical_url, url),
         outlet=outlet, edition=edition,
         language=language, title=page.title, body=page.body, published_at=page.published_at,
         modified_at=page.modified_at, authors=page.authors, section=page.section, tags=page.tags,
@@ -107,3 +108,18 @@ def analyze_text(text: str, url: str = "", *, outlet: str | None = None, edition
         language=language, title=title, body=body, published_at=published_at,
         fetched_at=fetched_at, deepfake=tag(title, body, language, outlet=outlet),
     )
+
+
+def declared_canonical(declared: str | None, url: str) -> str:
+    """The page's canonical link, canonicalised — but only on the page's own host: a page may not
+    claim another site's URL and so overwrite that site's record."""
+    if not declared:
+        return ""
+    declared = canonical_url(declared)
+    if _host(declared) != _host(canonical_url(url)):
+        return ""
+    return declared
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.removeprefix("www.")

@@ -15,3 +15,14 @@ def test_declared_canonical_link_is_canonicalised(sqlite_store):
     assert article.canonical_url == canonical_url(article.canonical_url)
     sqlite_store.upsert([article])
     assert sqlite_store.seen("https://report.az/en/milli-majlis/deepfake-bill/")
+
+
+def test_a_canonical_link_to_another_site_is_ignored():
+    """A page may not claim another outlet's URL and so overwrite that outlet's stored record."""
+    spoof = PAGE.replace("https://Report.az/en/milli-majlis/deepfake-bill/?utm_source=rss",
+                         "https://kz.kursiv.media/2026-01-01/real-story/")
+    article = analyze_page(spoof.encode(), "https://evil.example/en/copy")
+    assert article.canonical_url == "https://evil.example/en/copy"
+    www = PAGE.replace("https://Report.az/", "https://www.report.az/")
+    assert analyze_page(www.encode(), "https://report.az/en/x").canonical_url == \
+        "https://www.report.az/en/milli-majlis/deepfake-bill"
