@@ -33,7 +33,14 @@ class CrawlContext:
         if not self.store_url:
             return None
         from index.store import open_store
-        return open_store(self.store_url)
+        store = open_store(self.store_url)
+        if hasattr(store, "refresh"):
+            # A crawl only writes, and checks what is stored with realtime get/mget: forcing an
+            # Elasticsearch refresh after every batch cost ~35% of indexing time (10k docs: 12.9 s vs
+            # 8.2 s). Documents become searchable within the index's refresh interval, and at the
+            # latest when the crawl closes the store.
+            store.refresh = False
+        return store
 
     @cached_property
     def state(self) -> CrawlState | None:

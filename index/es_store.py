@@ -175,6 +175,7 @@ class ElasticsearchStore(Store):
         self.es = Elasticsearch(hosts, request_timeout=request_timeout, max_retries=max_retries,
                                 retry_on_timeout=True)
         self._ready = False
+        self._unrefreshed = False   # bulk writes made with refresh off, not yet refreshed
         self._generation: tuple[int, str] | None = None   # (mapping version, layout) once known
         self._known: set[str] = set()                     # yearly indices known to exist
 
@@ -352,10 +353,12 @@ class ElasticsearchStore(Store):
             actions += [{"_op_type": "delete", "_index": index, "_id": doc_id}
                         for index, _ in located.get(doc_id, []) if index != target]
         with self._guard("bulk indexing"):
+            # Always refreshed: a yearly store finds a document's current index by search, which only
+            # sees refreshed documents, so turning refresh off could leave a moved article twice.
             for ok, item in helpers.streaming_bulk(
                     self.es, actions, chunk_size=BATCH, max_chunk_bytes=20 * 1024 * 1024,
                     raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=1,
-                    max_backoff=30, refresh=self.refresh):
+                    max_backoff=30, refresh=True):
                 kind, op = next(iter(item.items()))
                 if kind == "delete":
                     if not ok and op.get("status") != 404:
@@ -511,6 +514,7 @@ class ElasticsearchStore(Store):
         from elasticsearch import helpers
         report = UpsertReport()
         actions = ({"_op_type": "index", "_index": index, "_id": d["id"], "_source": d} for d in docs)
+        self._unrefreshed = self._unrefreshed or not self.refresh
         for ok, item in helpers.streaming_bulk(
                 self.es, actions, chunk_size=BATCH, max_chunk_bytes=20 * 1024 * 1024,
                 raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=1,
@@ -707,6 +711,13 @@ class ElasticsearchStore(Store):
         yield from self._scan(self.alias, build_query(query, filters), batch_size)
 
     def close(self) -> None:
+        """Writes made with refresh off become searchable before the store is let go, so whoever
+        reads after a crawl sees all of it."""
+        try:
+            if self._unrefreshed:
+                self.es.options(ignore_status=404).indices.refresh(index=self.alias)
+        except Exception:
+            pass
         try:
             self.es.close()
         except Exception:

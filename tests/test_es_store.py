@@ -245,3 +245,21 @@ def test_a_server_that_goes_away_mid_stream_is_a_store_error(tmp_path):
     finally:
         subprocess.run([script, "down"], env=env, capture_output=True, timeout=120)
         subprocess.run(["rm", "-rf", env["LEXWATCH_ES_RUN"], f"/tmp/lexwatch-es-{port}.lock"])
+
+
+@pytest.mark.es
+def test_writes_without_refresh_are_found_by_realtime_lookups_and_searchable_after_close(es_store):
+    """The crawler writes with refresh off: seen()/stored_hashes() must still see every article at
+    once, and closing the store makes all of it searchable for the next reader."""
+    from index.es_store import ElasticsearchStore
+    from tests.corpus import corpus
+    writer = ElasticsearchStore(es_store().url)   # the fixture's own object cleans up afterwards
+    writer.refresh = False
+    articles = corpus()
+    writer.upsert(articles)
+    assert all(writer.seen(a.url) for a in articles)
+    assert len(writer.stored_hashes([a.url for a in articles])) == len(articles)
+    writer.close()
+    reader = ElasticsearchStore(writer.url)
+    assert reader.count() == len(articles)
+    assert reader.search("дипфейков").total == 3
