@@ -123,6 +123,7 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
     from index.es_store import ElasticsearchStore, mapping_file, to_document
     store = ElasticsearchStore(f"{es_url}/lexwatch-bench-search")
     store.drop()
+    store.refresh = False   # the crawl's write path (crawler/context.py); one refresh at the end, timed below
     client = Elasticsearch(es_url, request_timeout=120)
     index = "lexwatch-bench-baseline"
     spec = mapping_file()
