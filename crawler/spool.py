@@ -17,12 +17,12 @@ Settings: LEXWATCH_SPOOL_PATH (default beside the crawl state), LEXWATCH_SPOOL_R
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from crawler.state import open_crawl_db
 from lexwatch.article import Article
 
 SCHEMA = """
@@ -56,12 +56,7 @@ class Spooled:
 class Spool:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.executescript(SCHEMA)
+        self.db = open_crawl_db(self.path, SCHEMA)
 
     def close(self) -> None:
         self.db.close()

@@ -44,15 +44,22 @@ def state_path_for(store_url: str | None) -> Path:
     return store_directory(store_url) / f"crawl-state-{digest}.db"
 
 
+def open_crawl_db(path: Path, schema: str) -> sqlite3.Connection:
+    """The crawl's own SQLite files (state, spool): autocommit, WAL so a killed crawl leaves whole
+    transactions, and a wait instead of an error when another process holds the lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA busy_timeout=10000")
+    db.executescript(schema)
+    return db
+
+
 class CrawlState:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.executescript(SCHEMA)
+        self.db = open_crawl_db(self.path, SCHEMA)
 
     def close(self) -> None:
         self.db.close()
