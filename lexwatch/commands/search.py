@@ -1,6 +1,7 @@
 """`lexwatch search QUERY` — full-text search with filters, on either store."""
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -37,11 +38,6 @@ def run(args):
         if badges:
             print(f"  [{badges}]" + (f"  {penalties_short(tags['penalties'])}" if tags["penalties"] else ""))
         text = re.sub(r"</?mark>", "*", hit.snippet)
-        print("  " + _unescape(text))
+        print("  " + html.unescape(text))
         print(f"  {a.url}")
     return 0
-
-
-def _unescape(text: str) -> str:
-    import html
-    return html.unescape(text)
