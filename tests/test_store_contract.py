@@ -293,8 +293,8 @@ def test_broad_matches_page_newest_first_like_brute_force(store):
     matching = [a for a in newest if "закон" in a.body.lower().split() or "закон" in a.title.lower().split()]
     assert result.total == len(matching)
     assert [h.article.id for h in result.hits] == [a.id for a in matching[25:50]]
-    everything = store.search("закон OR law OR qanun", size=25, page=3)
-    words = {"закон", "law", "qanun"}
+    everything = store.search("и OR the OR və", size=25, page=3)   # everyday words: nearly every article
+    words = {"и", "the", "və"}
     all_matching = sorted((a for a in many if words & set((a.title + " " + a.body).lower().split())),
                           key=lambda a: (-datetime.fromisoformat(a.published_at).timestamp(), a.id))
     assert everything.total == len(all_matching) >= 1000
