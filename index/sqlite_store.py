@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from index import day_counts
 from index.highlight import snippet
 from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
 from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport,
@@ -22,10 +24,15 @@ from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
 from nlp.morph import lemma_text
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x4C455857  # "LEXW": tells our files from any other SQLite database
 
-MIGRATIONS: dict[int, str] = {
+def _add_day_counts(db: sqlite3.Connection) -> None:
+    db.execute(day_counts.SCHEMA)
+    day_counts.rebuild(db)
+
+
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: """
     CREATE TABLE articles (
         rowid INTEGER PRIMARY KEY,
@@ -56,6 +63,15 @@ MIGRATIONS: dict[int, str] = {
     3: """
     CREATE INDEX articles_newest ON articles(published_ts DESC, id ASC);
     """,
+    # Every filter column by rowid: a text query's matches (rowids from FTS5) are filtered, counted
+    # and bucketed from this narrow index instead of from the article rows, whose JSON makes each one
+    # a page of its own (100k articles, "дипфейк OR deepfake" timeline: 16.6 -> 9.2 ms).
+    4: """
+    CREATE INDEX articles_facets ON articles(rowid, published_day, relevant, language, outlet, stage,
+                                             published_ts, fetched_ts);
+    """,
+    # Timelines without text from per-day counts (index/day_counts.py) instead of every article.
+    5: _add_day_counts,
 }
 # Above this many matches a date-sorted page is found by walking articles_newest and keeping
 # the matching rows (a few thousand index steps); below it, sorting the matches is cheaper.
@@ -100,6 +116,12 @@ def fts_expression(query: ParsedQuery) -> tuple[str | None, str | None]:
         "(" + " OR ".join(_fts_term(t) for t in group) + ")" for group in query.groups) or None
     negative = " OR ".join(_fts_term(t) for t in query.negatives) or None
     return positive, negative
+
+
+def _source(parsed: ParsedQuery) -> str:
+    """Where a filtered count reads its rows: text matches (rowids from FTS5) are looked up in the
+    narrow facets index; without text the planner picks the day-ordered timeline index."""
+    return "articles a INDEXED BY articles_facets" if fts_expression(parsed)[0] else "articles a"
 
 
 class SqliteStore(Store):
@@ -172,9 +194,13 @@ class SqliteStore(Store):
                 if self.db.execute("PRAGMA user_version").fetchone()[0] >= target:
                     self.db.execute("COMMIT")
                     continue
-                for statement in MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                step = MIGRATIONS[target]
+                if callable(step):
+                    step(self.db)
+                else:
+                    for statement in step.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
                 self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 self.db.execute(f"PRAGMA user_version={target}")
                 self.db.execute("COMMIT")
@@ -208,6 +234,7 @@ class SqliteStore(Store):
                 f"SELECT id, rowid, content_hash FROM articles WHERE id IN ({marks})", list(unique))}
             next_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] + 1
             inserts, updates, fts, jurisdictions = [], [], [], []
+            counts: Counter = Counter()   # day_counts deltas
             for article in unique.values():
                 old = stored.get(article.id)
                 if old and old[1] == article.content_hash and not replace:
@@ -227,7 +254,12 @@ class SqliteStore(Store):
                     inserts.append((rowid,) + values)
                     report.created += 1
                 fts.append((rowid, lemma_text(f"{article.title}\n{article.body}", article.language)))
-                jurisdictions.extend((code, rowid) for code in article.deepfake.get("jurisdictions") or [])
+                codes = article.deepfake.get("jurisdictions") or []
+                jurisdictions.extend((code, rowid) for code in codes)
+                counts[day_counts.key(values[9], values[6], values[4], values[2], values[5], codes)] += 1
+            for old_key in day_counts.stored_keys(db, [u[-1] for u in updates]).values():
+                counts[old_key] -= 1
+            day_counts.apply(db, counts)
             changed = [(u[-1],) for u in updates]
             db.executemany("DELETE FROM articles_fts WHERE rowid=?", changed)
             db.executemany("DELETE FROM article_jurisdictions WHERE article_rowid=?", changed)
@@ -266,6 +298,8 @@ class SqliteStore(Store):
             for aid in ids:
                 row = self.db.execute("SELECT rowid FROM articles WHERE id=?", (aid,)).fetchone()
                 if row:
+                    day_counts.apply(self.db, Counter(
+                        {k: -1 for k in day_counts.stored_keys(self.db, [row[0]]).values()}))
                     self.db.execute("DELETE FROM articles_fts WHERE rowid=?", row)
                     self.db.execute("DELETE FROM article_jurisdictions WHERE article_rowid=?", row)
                     self.db.execute("DELETE FROM articles WHERE rowid=?", row)
@@ -347,8 +381,9 @@ class SqliteStore(Store):
             raise self._error(exc) from None
 
     def count(self, query: str = "", filters: Filters | None = None) -> int:
-        where, params = self._where(query, filters)
-        return self._fetch(f"SELECT count(*) FROM articles a{where}", params)[0][0]
+        parsed = parse_query(query)
+        where, params = self._where(parsed, filters)
+        return self._fetch(f"SELECT count(*) FROM {_source(parsed)}{where}", params)[0][0]
 
     def search(self, query: str = "", filters: Filters | None = None, sort: str = "date",
                page: int = 1, size: int = 20) -> SearchResult:
@@ -356,11 +391,20 @@ class SqliteStore(Store):
         parsed = parse_query(query)
         where, params = self._where(parsed, filters)
         positive, negative = fts_expression(parsed)
+        survivors: list[int] | None = None
         if positive and not negative and not (filters and filters.to_dict()):
             # Text alone: FTS5 counts its own matches without visiting the articles table.
             total = self._fetch("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [positive])[0][0]
         else:
-            total = self._fetch(f"SELECT count(*) FROM articles a{where}", params)[0][0]
+            if positive and sort != "relevance":
+                # Filtered text matches are read off the facets index; when they are few, that one
+                # pass gives both the total and the rows to sort.
+                rows = self._fetch(f"SELECT a.rowid FROM {_source(parsed)}{where} LIMIT ?",
+                                   params + [ORDERED_SCAN_MIN_MATCHES])
+                if len(rows) < ORDERED_SCAN_MIN_MATCHES:
+                    survivors = [r[0] for r in rows]
+            total = len(survivors) if survivors is not None else \
+                self._fetch(f"SELECT count(*) FROM {_source(parsed)}{where}", params)[0][0]
         order = "a.published_ts DESC, a.id ASC"   # NULL dates sort last in DESC order
         source = "articles a"
         select = "SELECT a.rowid, 0.0 FROM"
@@ -369,6 +413,8 @@ class SqliteStore(Store):
             select = "SELECT a.rowid, -f.rank FROM"
             params = [positive] + params
             order = "f.rank ASC, " + order
+        elif survivors is not None:
+            where, params = f" WHERE a.rowid IN ({','.join('?' * len(survivors))})", list(survivors)
         elif total >= ORDERED_SCAN_MIN_MATCHES:
             source = "articles a INDEXED BY articles_newest"
         # Rows are chosen and ordered on their ids first; only the page's documents are read.
@@ -385,30 +431,39 @@ class SqliteStore(Store):
     def timeline(self, query: str = "", filters: Filters | None = None, interval: str = "month",
                  split: str | None = None) -> Timeline:
         check_timeline_args(interval, split)
-        where, params = self._where(query, filters)
-        if split == "jurisdiction":
-            sql = (f"SELECT a.published_day, j.code, count(*) FROM articles a "
-                   f"JOIN article_jurisdictions j ON j.article_rowid = a.rowid{where} "
-                   f"{'AND' if where else 'WHERE'} a.published_day IS NOT NULL GROUP BY 1, 2")
+        parsed = parse_query(query)
+        if day_counts.answers(parsed, filters or Filters()):
+            where, params = day_counts.where(filters or Filters())
+            key = day_counts.SPLIT_COLUMNS.get(split or "", "NULL")
+            rows = self._fetch(f"SELECT r.published_day, {key}, sum(r.n) FROM day_counts r{where} GROUP BY 1, 2",
+                               params)
+            split_rows = self._fetch(f"SELECT r.published_day, j.value, sum(r.n) FROM day_counts r, "
+                                     f"json_each(r.jurisdictions) j{where} GROUP BY 1, 2", params) \
+                if split == "jurisdiction" else []
         else:
-            key = SPLIT_COLUMNS.get(split or "", "NULL")
-            sql = (f"SELECT a.published_day, {key}, count(*) FROM articles a{where} "
-                   f"{'AND' if where else 'WHERE'} a.published_day IS NOT NULL GROUP BY 1, 2")
-        counts: dict[date, dict[str, int]] = {}
+            where, params = self._where(parsed, filters)
+            where += (" AND " if where else " WHERE ") + "a.published_day IS NOT NULL"
+            key = SPLIT_COLUMNS.get(split or "", "NULL")   # an article has one stage, outlet, language
+            rows = self._fetch(f"SELECT a.published_day, {key}, count(*) FROM {_source(parsed)}{where} "
+                               "GROUP BY 1, 2", params)
+            # An article may name several countries or none, so they are counted apart from the total.
+            # Few articles name one: walk those (CROSS JOIN keeps them the outer loop) and look each
+            # up by rowid.
+            split_rows = self._fetch(
+                f"SELECT a.published_day, j.code, count(*) FROM article_jurisdictions j CROSS JOIN "
+                f"articles a INDEXED BY articles_facets ON a.rowid = j.article_rowid{where} GROUP BY 1, 2",
+                params) if split == "jurisdiction" else []
         totals: dict[date, int] = {}
-        for day, key, n in self._fetch(sql, params):
+        counts: dict[date, dict[str, int]] = {}
+        for day, value, n in rows:
             start = bucket_start(date.fromisoformat(day), interval)
-            if split:
-                per = counts.setdefault(start, {})
-                per[key or "none"] = per.get(key or "none", 0) + n
             totals[start] = totals.get(start, 0) + n
-        if split == "jurisdiction":  # an article in two countries counts once in the total
-            where_total = where + (" AND " if where else " WHERE ") + "a.published_day IS NOT NULL"
-            totals = {}
-            for day, n in self._fetch(f"SELECT a.published_day, count(*) FROM articles a{where_total} "
-                                      f"GROUP BY 1", params):
-                start = bucket_start(date.fromisoformat(day), interval)
-                totals[start] = totals.get(start, 0) + n
+            if split and split != "jurisdiction":
+                per = counts.setdefault(start, {})
+                per[value or "none"] = per.get(value or "none", 0) + n
+        for day, code, n in split_rows:
+            per = counts.setdefault(bucket_start(date.fromisoformat(day), interval), {})
+            per[code] = per.get(code, 0) + n
         buckets = [{"start": s.isoformat(), "total": totals.get(s, 0), "counts": counts.get(s, {})}
                    for s in bucket_starts(totals, interval)]
         return Timeline(interval=interval, split=split, buckets=buckets)
