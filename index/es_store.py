@@ -76,6 +76,17 @@ def _millis(bound: str) -> int:
     return int(round(value.timestamp() * 1000))
 
 
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def to_document(article: Article) -> dict[str, Any]:
     """The indexed document: the Article record plus the derived fields. Raises ValueError on bad dates."""
     doc = article.to_dict()
@@ -176,6 +187,9 @@ class ElasticsearchStore(Store):
                                 retry_on_timeout=True)
         self._ready = False
         self._unrefreshed = False   # bulk writes made with refresh off, not yet refreshed
+        # None: Elasticsearch's default (timelines, being size-0 searches, are answered from the shard
+        # request cache when repeated); the benchmark turns it off to compare the engines' work.
+        self.request_cache: bool | None = None
         self._generation: tuple[int, str] | None = None   # (mapping version, layout) once known
         self._known: set[str] = set()                     # yearly indices known to exist
 
@@ -531,25 +545,46 @@ class ElasticsearchStore(Store):
 
     def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:
         """Index new and changed articles; `replace` rewrites even those whose text is unchanged
-        (re-tagging). Per-document failures land in report.errors, the rest is written."""
+        (re-tagging). Per-document failures land in report.errors, the rest is written.
+
+        A long stream is written in batches, pipelined: while Elasticsearch indexes one bulk request
+        (in a writer thread, waiting on the network), the next batch's stored hashes are read and its
+        documents built (lemmas), so the client's work hides behind the server's. Every write has
+        finished, and its outcome is in the report, when this returns or raises."""
+        from concurrent.futures import Future, ThreadPoolExecutor
         report = UpsertReport()
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= BATCH:
-                report += self._upsert_batch(batch, replace)
-                batch = []
-        if batch:
-            report += self._upsert_batch(batch, replace)
+        pending: Future[UpsertReport] | None = None
+        in_flight: dict[str, str] = {}   # id -> hash of the batch being written (not yet readable by mget)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk") as writer:
+            try:
+                for batch in _batches(articles, BATCH):
+                    self.ensure_index()
+                    if self._generation and self._generation[1] == YEARLY:
+                        if pending is not None:
+                            report += pending.result()
+                            pending, in_flight = None, {}
+                        report += self._upsert_yearly(batch, replace, self._generation[0])
+                        continue
+                    docs = self._documents(batch, replace, report, in_flight)
+                    if pending is not None:
+                        report += pending.result()
+                    in_flight = {d["id"]: d["content_hash"] for d in docs}
+                    pending = writer.submit(self._bulk_guarded, docs) if docs else None
+                if pending is not None:
+                    report += pending.result()
+                    pending = None
+            finally:
+                if pending is not None:   # the caller's iterator or a build failed: let the write finish
+                    pending.exception()
         return report
 
-    def _upsert_batch(self, batch: list[Article], replace: bool) -> UpsertReport:
-        self.ensure_index()
-        if self._generation and self._generation[1] == YEARLY:
-            return self._upsert_yearly(batch, replace, self._generation[0])
-        report = UpsertReport()
+    def _documents(self, batch: list[Article], replace: bool, report: UpsertReport,
+                   in_flight: dict[str, str]) -> list[dict[str, Any]]:
+        """The batch's new and changed articles as documents; unchanged ones and bad ones are counted
+        in `report`."""
         stored = {i: s.get("content_hash") for i, s in
                   self._stored(sorted({a.id for a in batch}), ["content_hash"]).items()}
+        stored.update(in_flight)
         docs: list[dict[str, Any]] = []
         for article in batch:
             if not replace and stored.get(article.id) == article.content_hash:
@@ -561,10 +596,11 @@ class ElasticsearchStore(Store):
                 report.errors.append((article.id, f"{article.url}: {exc}"))
                 continue
             stored[article.id] = article.content_hash   # a repeat later in the batch is unchanged
-        if docs:
-            with self._guard("bulk indexing"):
-                report += self._bulk_index(self.alias, docs)
-        return report
+        return docs
+
+    def _bulk_guarded(self, docs: list[dict[str, Any]]) -> UpsertReport:
+        with self._guard("bulk indexing"):
+            return self._bulk_index(self.alias, docs)
 
     def delete(self, ids: Iterable[str]) -> int:
         from elasticsearch import helpers
@@ -661,8 +697,10 @@ class ElasticsearchStore(Store):
         with self._guard("timeline"):
             # min_doc_count 1: ES returns the non-empty buckets only; the empty ones between are added
             # here, as in the SQLite store, by bucket_starts, which refuses a span of millions of buckets
+            cache = {} if self.request_cache is None else {"request_cache": self.request_cache}
             resp = self.es.search(index=self.alias, query=build_query(query, filters), size=0,
-                                  aggs={"timeline": histogram}, ignore_unavailable=True, allow_no_indices=True)
+                                  aggs={"timeline": histogram}, ignore_unavailable=True, allow_no_indices=True,
+                                  **cache)
         if not resp.get("aggregations"):
             return Timeline(interval=interval, split=split, buckets=[])
         present = {}

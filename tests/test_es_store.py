@@ -179,6 +179,32 @@ def test_duplicates_within_one_batch_count_once(es_store):
 
 
 @pytest.mark.es
+def test_a_long_stream_is_written_in_pipelined_batches_with_one_report(es_store):
+    """Over BATCH articles in one call: a repeat across a batch boundary (its first copy still being
+    written when the second is checked) is unchanged, a bad document in a later batch is reported
+    and the rest written; an iterator that fails mid-stream leaves the batches before it written."""
+    from index.es_store import BATCH
+    from lexwatch.bench.synthetic import synthetic_articles
+    store = es_store()
+    many = list(synthetic_articles(BATCH * 2 + 30, seed=4))
+    bad = Article.from_dict(dict(many[0].to_dict(), url="https://report.az/x/late-bad", canonical_url="", id="",
+                                 published_at="2026-02-30T10:00:00+04:00"))
+    stream = many[:BATCH] + [many[BATCH - 1]] + many[BATCH:] + [bad]
+    report = store.upsert(iter(stream))
+    assert (report.created, report.updated, report.unchanged) == (len(many), 0, 1)
+    assert [i for i, _ in report.errors] == [bad.id]
+    assert store.count() == len(many)
+
+    def failing():
+        for a in synthetic_articles(BATCH + 10, seed=8):   # other URLs than the first stream's
+            yield Article.from_dict(dict(a.to_dict(), url=a.url + "-second", canonical_url="", id=""))
+        raise RuntimeError("the caller's source broke")
+    with pytest.raises(RuntimeError, match="source broke"):
+        store.upsert(failing())
+    assert store.count() == len(many) + BATCH   # the first full batch was written, the tail was not
+
+
+@pytest.mark.es
 def test_plain_index_under_the_alias_name_is_refused(es_store, es_url):
     store = es_store()
     store.es.indices.create(index=store.alias)
