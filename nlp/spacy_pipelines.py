@@ -9,7 +9,7 @@ kept in token._.bound for the penalty grammar.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import spacy
 from spacy.language import Language
@@ -76,6 +76,11 @@ class Analyzer:
     ordinals: dict[str, int] = field(default_factory=dict)
     # first-token lemmas of every topic phrase: a text without any of them has no topic sentence
     topic_heads: frozenset[str] = frozenset()
+
+    @cached_property
+    def topic_head_ids(self) -> frozenset[int]:
+        """topic_heads as string-store hashes, compared with a whole doc's lemma array at once."""
+        return frozenset(self.nlp.vocab.strings.add(h) for h in self.topic_heads)
 
     def __call__(self, text: str) -> Doc:
         return self.nlp(text)

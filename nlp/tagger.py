@@ -53,7 +53,7 @@ def tag(title: str, body: str, language: str | None, outlet: str | None = None) 
     doc = an.nlp.make_doc(text)
     pipes = an.nlp.pipeline
     doc = pipes[0][1](doc)
-    if not any(t.lemma_ in an.topic_heads for t in doc):
+    if an.topic_head_ids.isdisjoint(doc.to_array("LEMMA").tolist()):   # no Token objects made
         return empty_deepfake()
     for _, pipe in pipes[1:]:
         doc = pipe(doc)
