@@ -12,28 +12,40 @@ KIND_WORDS = {"fine": "fine", "imprisonment": "prison", "community_service": "co
               "arrest": "arrest", "other": "penalty"}
 
 
-def _num(x: float) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+def number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def amount_range(low: float | None, high: float | None, unit: str) -> str:
+    """'3,000–7,000 AZN', 'up to 3 years', 'at least 240 hours', '1 year'."""
+    if unit in UNIT_WORDS:
+        unit = UNIT_WORDS[unit][0 if (high if high is not None else low) == 1 else 1]
+    unit = f" {unit}" if unit else ""
+    if low is not None and high is not None and low != high:
+        return f"{number(low)}–{number(high)}{unit}"
+    if high is not None and low is None:
+        return f"up to {number(high)}{unit}"
+    if low is not None and high is None:
+        return f"at least {number(low)}{unit}"
+    if low is not None:
+        return f"{number(low)}{unit}"
+    return unit.strip()
 
 
 def penalty_short(p: dict[str, Any]) -> str:
-    """'fine 3,000–7,000 AZN', 'prison up to 3 years', 'community service up to 480 hours'."""
-    lo, hi, unit = p.get("min"), p.get("max"), p.get("unit", "")
-    if unit in UNIT_WORDS:
-        unit = UNIT_WORDS[unit][0 if (hi or lo) == 1 else 1]
-    if lo is not None and hi is not None:
-        amount = _num(lo) if lo == hi else f"{_num(lo)}–{_num(hi)}"
-    elif hi is not None:
-        amount = f"up to {_num(hi)}"
-    elif lo is not None:
-        amount = f"at least {_num(lo)}"
-    else:
-        amount = ""
-    return " ".join(x for x in (KIND_WORDS.get(p.get("kind"), "penalty"), amount, unit) if x)
+    """'fine 3,000–7,000 AZN', 'prison up to 3 years', 'fine up to 100 MRP (≈ up to 393,200 KZT)'.
+    The one English wording: CLI, CSV export, English digests, the web page and its API."""
+    text = amount_range(p.get("min"), p.get("max"), p.get("unit") or "")
+    equivalent = p.get("equivalent")
+    if equivalent and (equivalent.get("min") is not None or equivalent.get("max") is not None):
+        text += f" (≈ {amount_range(equivalent.get('min'), equivalent.get('max'), equivalent.get('unit') or '')})"
+    return f"{KIND_WORDS.get(p.get('kind') or 'other', 'penalty')} {text}".strip()
 
 
-def penalties_short(penalties: list[dict[str, Any]]) -> str:
-    return "; ".join(penalty_short(p) for p in penalties)
+def penalties_short(penalties: list[dict[str, Any]] | None) -> str:
+    return "; ".join(penalty_short(p) for p in penalties or [])
 
 
 def timeline_chart(timeline: Timeline, width: int = 40) -> str:

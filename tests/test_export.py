@@ -150,7 +150,7 @@ def test_parquet_keeps_instruments_translations_and_equivalents(sqlite_store, tm
     export_articles(sqlite_store, "csv", csv_out)
     [csv_row] = csv.DictReader(csv_out.read_text(encoding="utf-8").splitlines(keepends=True))
     assert csv_row["instruments"] == "Уголовный кодекс art. 147 part 2"
-    assert csv_row["penalties"] == "fine up to 100 MRP"
+    assert csv_row["penalties"] == "fine up to 100 MRP (≈ up to 393,200 KZT)"
     assert json.loads(csv_row["translations"]) == {"en": "https://www.inform.kz/en/x"}
 
 

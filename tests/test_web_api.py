@@ -114,7 +114,7 @@ def test_search_api_marks_query_words_and_summarises_penalties(app):
     assert {h["outlet"] for h in data["hits"]} == {"report", "kazinform", "kursiv"}
     assert all("<mark>" in h["snippet"] for h in data["hits"])
     by_outlet = {h["outlet"]: h for h in data["hits"]}
-    assert by_outlet["report"]["penalties_short"] == "fine 3,000–7,000 AZN; up to 3 years"
+    assert by_outlet["report"]["penalties_short"] == "fine 3,000–7,000 AZN; prison up to 3 years"
     assert by_outlet["kursiv"]["penalties_short"] == "fine up to 100 MRP (≈ up to 393,200 KZT)"
     assert by_outlet["kazinform"]["penalties_short"] == ""
 
@@ -310,11 +310,11 @@ def test_openapi_describes_every_route_and_the_answers_match_it(sqlite_app):
 def test_penalties_read_short():
     assert penalties_short([{"kind": "fine", "min": 3000, "max": 7000, "unit": "AZN"},
                             {"kind": "imprisonment", "min": None, "max": 3, "unit": "years"}]) == \
-        "fine 3,000–7,000 AZN; up to 3 years"
+        "fine 3,000–7,000 AZN; prison up to 3 years"
     assert penalty_short({"kind": "arrest", "min": 10, "max": 30, "unit": "days"}) == "arrest 10–30 days"
     assert penalty_short({"kind": "fine", "min": 500.5, "max": 500.5, "unit": "EUR"}) == "fine 500.5 EUR"
     assert penalty_short({"kind": "community_service", "min": 240, "max": None, "unit": "hours"}) == \
-        "community service from 240 hours"
+        "community service at least 240 hours"
 
 
 def test_timeline_bars_link_to_their_own_dates():

@@ -98,7 +98,7 @@ def test_article_with_translations_and_penalties(page, base_url):
     table = page.locator("table.penalties")
     assert table.locator("tbody tr").count() == 2
     assert table.locator("tbody tr").first.inner_text().split("\t")[:2] == ["fine", "3,000–7,000 AZN"]
-    assert "fine 3,000–7,000 AZN; up to 3 years" in page.locator("p.penalties").inner_text()
+    assert "fine 3,000–7,000 AZN; prison up to 3 years" in page.locator("p.penalties").inner_text()
     versions = page.get_by_role("navigation", name="Other-language versions")
     english_url = page.url
     versions.get_by_role("link", name="in lexwatch").first.click()   # Azerbaijani comes first

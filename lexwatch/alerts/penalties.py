@@ -1,6 +1,6 @@
 """Penalties in short, in the digest's language: "fine 3,000–7,000 AZN; prison up to 3 years".
 
-English is lexwatch.render's wording (the CLI prints the same); Russian and Azerbaijani use the
+English is lexwatch.render's wording (the CLI, the exports and the web page print the same); Russian and Azerbaijani use the
 words in labels.py and group thousands with a no-break space, as both languages write them.
 """
 from __future__ import annotations

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
+
+from lexwatch.render import amount_range, number, penalties_short, penalty_short
 
 COUNTRY_NAMES = {
     "AZ": "Azerbaijan", "KZ": "Kazakhstan", "RU": "Russia", "UZ": "Uzbekistan", "KG": "Kyrgyzstan",
@@ -16,44 +17,7 @@ COUNTRY_NAMES = {
 LANGUAGE_NAMES = {"az": "Azerbaijani", "ru": "Russian", "en": "English", "kk": "Kazakh", "uz": "Uzbek"}
 STAGE_LABELS = {"proposal": "Proposal", "committee": "Committee", "reading": "Reading", "adopted": "Adopted",
                 "signed": "Signed", "in_force": "In force", "guidance": "Guidance", "enforcement": "Enforcement"}
-PENALTY_LABELS = {"fine": "fine", "imprisonment": "", "community_service": "community service",
-                  "restriction_of_liberty": "restricted liberty", "correctional_labour": "correctional labour",
-                  "arrest": "arrest", "other": "other"}
 _MARK = re.compile(r"<(?!/?mark>)")
-
-
-def number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def amount_range(low: float | None, high: float | None, unit: str) -> str:
-    unit = f" {unit}" if unit else ""
-    if low is not None and high is not None and low != high:
-        return f"{number(low)}–{number(high)}{unit}"
-    if high is not None and low is None:
-        return f"up to {number(high)}{unit}"
-    if low is not None and high is None:
-        return f"from {number(low)}{unit}"
-    if low is not None:
-        return f"{number(low)}{unit}"
-    return unit.strip()
-
-
-def penalty_short(penalty: dict[str, Any]) -> str:
-    """'fine 3,000–7,000 AZN', 'up to 3 years' (imprisonment needs no word), 'arrest up to 30 days'."""
-    kind = penalty.get("kind") or "other"
-    text = amount_range(penalty.get("min"), penalty.get("max"), penalty.get("unit") or "")
-    equivalent = penalty.get("equivalent")
-    if equivalent and (equivalent.get("min") is not None or equivalent.get("max") is not None):
-        text += f" (≈ {amount_range(equivalent.get('min'), equivalent.get('max'), equivalent.get('unit') or '')})"
-    label = PENALTY_LABELS.get(kind, kind.replace("_", " "))
-    return f"{label} {text}".strip()
-
-
-def penalties_short(penalties: list[dict[str, Any]]) -> str:
-    return "; ".join(penalty_short(p) for p in penalties or [])
 
 
 def country_name(code: str) -> str:

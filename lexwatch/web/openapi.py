@@ -66,7 +66,7 @@ def _components() -> dict[str, Any]:
     schemas = json.loads(text)
     schemas["Hit"] = _extended(schemas["Article"], {
         "snippet": {"type": "string", "description": "HTML-escaped body excerpt; only <mark> elements are markup"},
-        "penalties_short": {"type": "string", "examples": ["fine 3,000–7,000 AZN; up to 3 years"]}})
+        "penalties_short": {"type": "string", "examples": ["fine 3,000–7,000 AZN; prison up to 3 years"]}})
     schemas["Filters"] = {"type": "object", "description": "The filters applied, as the store understood them"}
     schemas["SearchResult"] = {"type": "object", "required": ["total", "page", "size", "pages", "hits"], "properties": {
         "query": {"type": "string"}, "filters": {"$ref": "#/components/schemas/Filters"},
