@@ -6,7 +6,6 @@ Static inputs come from tests/data/bad/; big ones (50 MB pages, gzip bombs, a 3 
 10,000-deep markup) are generated here."""
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import threading

@@ -18,7 +18,7 @@ import pytest
 
 from crawler.replicas import start_replicas
 from crawler.run import REPLICA_SETTINGS, child_env, crawl, crawl_command
-from crawler.spool import Spool, spool_path_for
+from crawler.spool import spool_path_for
 from index.es_store import ElasticsearchStore
 from lexwatch.article import article_id
 from lexwatch.urls import canonical_url

@@ -4,7 +4,6 @@ export's own checks: tests/test_export.py::test_paths_stay_in_the_directory_aske
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -5,7 +5,6 @@ JSONL keeps the Article's nested shape; CSV and Parquet are flat, one column per
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from index.timebuckets import published_day
