@@ -10,8 +10,7 @@ import json
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from index import day_counts
@@ -24,7 +23,7 @@ from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
 from nlp.morph import lemma_text
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x4C455857  # "LEXW": tells our files from any other SQLite database
 
 def _add_day_counts(db: sqlite3.Connection) -> None:
@@ -72,6 +71,13 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     """,
     # Timelines without text from per-day counts (index/day_counts.py) instead of every article.
     5: _add_day_counts,
+    # The newest-first walk checks filters in the index itself instead of reading each article row
+    # (1M articles, "закон" in one outlet and one year: 372 ms of row reads).
+    6: """
+    DROP INDEX articles_newest;
+    CREATE INDEX articles_newest ON articles(published_ts DESC, id ASC, relevant, language, outlet, stage,
+                                            published_day, fetched_ts);
+    """,
 }
 # Above this many matches a date-sorted page is found by walking articles_newest and keeping
 # the matching rows (a few thousand index steps); below it, sorting the matches is cheaper.
@@ -122,6 +128,19 @@ def _source(parsed: ParsedQuery) -> str:
     """Where a filtered count reads its rows: text matches (rowids from FTS5) are looked up in the
     narrow facets index; without text the planner picks the day-ordered timeline index."""
     return "articles a INDEXED BY articles_facets" if fts_expression(parsed)[0] else "articles a"
+
+
+def _ts_window(filters: Filters) -> tuple[str, list[float]]:
+    """Day bounds again on the UTC timestamp, a day wider for any offset, so that a newest-first
+    walk seeks to the range instead of stepping through every newer article (" AND ..." clauses)."""
+    clauses, params = "", []
+    for bound, op, shift in ((filters.date_from, ">=", -1), (filters.date_to, "<", 2)):
+        value = parse_bound(bound) if bound else None
+        if value is not None and not isinstance(value, datetime):
+            edge = datetime(value.year, value.month, value.day, tzinfo=timezone.utc) + timedelta(days=shift)
+            clauses += f" AND a.published_ts {op} ?"
+            params.append(edge.timestamp())
+    return clauses, params
 
 
 class SqliteStore(Store):
@@ -396,13 +415,12 @@ class SqliteStore(Store):
             # Text alone: FTS5 counts its own matches without visiting the articles table.
             total = self._fetch("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [positive])[0][0]
         else:
-            if positive and sort != "relevance":
-                # Filtered text matches are read off the facets index; when they are few, that one
-                # pass gives both the total and the rows to sort.
-                rows = self._fetch(f"SELECT a.rowid FROM {_source(parsed)}{where} LIMIT ?",
-                                   params + [ORDERED_SCAN_MIN_MATCHES])
-                if len(rows) < ORDERED_SCAN_MIN_MATCHES:
-                    survivors = [r[0] for r in rows]
+            if positive and sort != "relevance" and self._fetch(
+                    "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [positive])[0][0] \
+                    < ORDERED_SCAN_MIN_MATCHES:
+                # Few text matches (FTS5 counts them cheaply): filtering them in the facets index
+                # gives both the total and the rows to sort, in one pass.
+                survivors = [r[0] for r in self._fetch(f"SELECT a.rowid FROM {_source(parsed)}{where}", params)]
             total = len(survivors) if survivors is not None else \
                 self._fetch(f"SELECT count(*) FROM {_source(parsed)}{where}", params)[0][0]
         order = "a.published_ts DESC, a.id ASC"   # NULL dates sort last in DESC order
@@ -417,6 +435,8 @@ class SqliteStore(Store):
             where, params = f" WHERE a.rowid IN ({','.join('?' * len(survivors))})", list(survivors)
         elif total >= ORDERED_SCAN_MIN_MATCHES:
             source = "articles a INDEXED BY articles_newest"
+            window, extra = _ts_window(filters or Filters())
+            where, params = where + window, params + extra
         # Rows are chosen and ordered on their ids first; only the page's documents are read.
         ranked = self._fetch(f"{select} {source}{where} ORDER BY {order} LIMIT ? OFFSET ?",
                              params + [size, (page - 1) * size])
@@ -434,18 +454,20 @@ class SqliteStore(Store):
         parsed = parse_query(query)
         if day_counts.answers(parsed, filters or Filters()):
             where, params = day_counts.where(filters or Filters())
-            key = day_counts.SPLIT_COLUMNS.get(split or "", "NULL")
-            rows = self._fetch(f"SELECT r.published_day, {key}, sum(r.n) FROM day_counts r{where} GROUP BY 1, 2",
-                               params)
+            key = day_counts.SPLIT_COLUMNS.get(split or "")
+            group = f"{key}, sum(r.n) FROM day_counts r{where} GROUP BY 1, 2" if key else \
+                f"NULL, sum(r.n) FROM day_counts r{where} GROUP BY 1"
+            rows = self._fetch(f"SELECT r.published_day, {group}", params)
             split_rows = self._fetch(f"SELECT r.published_day, j.value, sum(r.n) FROM day_counts r, "
                                      f"json_each(r.jurisdictions) j{where} GROUP BY 1, 2", params) \
                 if split == "jurisdiction" else []
         else:
             where, params = self._where(parsed, filters)
             where += (" AND " if where else " WHERE ") + "a.published_day IS NOT NULL"
-            key = SPLIT_COLUMNS.get(split or "", "NULL")   # an article has one stage, outlet, language
-            rows = self._fetch(f"SELECT a.published_day, {key}, count(*) FROM {_source(parsed)}{where} "
-                               "GROUP BY 1, 2", params)
+            key = SPLIT_COLUMNS.get(split or "")   # an article has one stage, outlet, language
+            group = f"{key}, count(*) FROM {_source(parsed)}{where} GROUP BY 1, 2" if key else \
+                f"NULL, count(*) FROM {_source(parsed)}{where} GROUP BY 1"
+            rows = self._fetch(f"SELECT a.published_day, {group}", params)
             # An article may name several countries or none, so they are counted apart from the total.
             # Few articles name one: walk those (CROSS JOIN keeps them the outer loop) and look each
             # up by rowid.

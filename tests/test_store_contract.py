@@ -299,3 +299,20 @@ def test_broad_matches_page_newest_first_like_brute_force(store):
                           key=lambda a: (-datetime.fromisoformat(a.published_at).timestamp(), a.id))
     assert everything.total == len(all_matching) >= 1000
     assert [h.article.id for h in everything.hits] == [a.id for a in all_matching[50:75]]
+    # Day bounds are the articles' own calendar days (the walk also seeks on a looser UTC window):
+    # the last day's late evening is in, the next day's first hour (same UTC date) is out, and the
+    # first day's first hour (the previous UTC date) is in.
+    edges = [Article(url=f"https://kz.kursiv.media/ru/edge-{i}", outlet="kursiv", edition="ru", language="ru",
+                     title="Граница", body="и граница суток", published_at=moment)
+             for i, moment in enumerate(("2025-06-30T23:30:00+05:00", "2025-07-01T00:30:00+05:00",
+                                         "2021-04-01T00:30:00+05:00"))]
+    store.upsert(edges)
+    all_matching = sorted(all_matching + edges,
+                          key=lambda a: (-datetime.fromisoformat(a.published_at).timestamp(), a.id))
+    within = [a for a in all_matching if "2021-04-01" <= a.published_at[:10] <= "2025-06-30"]
+    assert edges[0] in within[:30] and edges[1] not in within and edges[2] in within
+    for page in (1, 2):
+        bounded = store.search("и OR the OR və", Filters(date_from="2021-04-01", date_to="2025-06-30"), size=30,
+                               page=page)
+        assert bounded.total == len(within) >= 1000
+        assert [h.article.id for h in bounded.hits] == [a.id for a in within[30 * (page - 1):30 * page]]
