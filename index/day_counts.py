@@ -87,20 +87,26 @@ def answers(parsed: ParsedQuery, filters: Filters) -> bool:
                (filters.languages, filters.outlets, filters.stages, filters.jurisdictions))
 
 
-def where(filters: Filters) -> tuple[str, list[Any]]:
+def facet_clauses(alias: str, filters: Filters) -> tuple[list[str], list[Any]]:
+    """Conditions on the columns the counts share with the articles table (alias: its name in SQL)."""
     clauses, params = [], []
     for column, values in (("language", filters.languages), ("outlet", filters.outlets),
                            ("stage", filters.stages)):
         if values:
-            clauses.append(f"r.{column} IN ({','.join('?' * len(values))})")
+            clauses.append(f"{alias}.{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
+    if filters.relevant is not None:
+        clauses.append(f"{alias}.relevant = ?")
+        params.append(int(filters.relevant))
+    return clauses, params
+
+
+def where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses, params = facet_clauses("r", filters)
     if filters.jurisdictions:
         clauses.append("EXISTS (SELECT 1 FROM json_each(r.jurisdictions) WHERE value IN "
                        f"({','.join('?' * len(filters.jurisdictions))}))")
         params.extend(filters.jurisdictions)
-    if filters.relevant is not None:
-        clauses.append("r.relevant = ?")
-        params.append(int(filters.relevant))
     for bound, op in ((filters.date_from, ">="), (filters.date_to, "<=")):
         if bound:
             clauses.append(f"r.published_day {op} ?")

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from index.highlight import snippet
 from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
 from index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
-                         Timeline, UpsertReport, check_args, check_timeline_args, parse_bound)
+                         Timeline, UpsertReport, batched, check_args, check_timeline_args, parse_bound)
 from index.timebuckets import bucket_starts, published_day
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
@@ -74,17 +74,6 @@ def _millis(bound: str) -> int:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     return int(round(value.timestamp() * 1000))
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def to_document(article: Article) -> dict[str, Any]:
@@ -557,7 +546,7 @@ class ElasticsearchStore(Store):
         in_flight: dict[str, str] = {}   # id -> hash of the batch being written (not yet readable by mget)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="es-bulk") as writer:
             try:
-                for batch in _batches(articles, BATCH):
+                for batch in batched(articles, BATCH):
                     self.ensure_index()
                     if self._generation and self._generation[1] == YEARLY:
                         if pending is not None:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from index import day_counts
 from index.highlight import snippet
 from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
-from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport,
+from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport, batched,
                          check_args, check_timeline_args, parse_bound, sqlite_path)
 from index.timebuckets import bucket_starts, bucket_start, published_day
 from lexwatch.article import Article, article_id
@@ -230,14 +230,7 @@ class SqliteStore(Store):
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:
         report = UpsertReport()
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= 500:
-                with self._guard():
-                    report += self._upsert_batch(batch, replace)
-                batch = []
-        if batch:
+        for batch in batched(articles, 500):
             with self._guard():
                 report += self._upsert_batch(batch, replace)
         return report
@@ -365,17 +358,13 @@ class SqliteStore(Store):
         if negative:
             clauses.append("a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(negative)
-        for column, values in (("language", f.languages), ("outlet", f.outlets), ("stage", f.stages)):
-            if values:
-                clauses.append(f"a.{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
+        shared, shared_params = day_counts.facet_clauses("a", f)
+        clauses += shared
+        params += shared_params
         if f.jurisdictions:
             clauses.append("a.rowid IN (SELECT article_rowid FROM article_jurisdictions WHERE code IN "
                            f"({','.join('?' * len(f.jurisdictions))}))")
             params.extend(f.jurisdictions)
-        if f.relevant is not None:
-            clauses.append("a.relevant = ?")
-            params.append(int(f.relevant))
         for bound, op in ((f.date_from, ">="), (f.date_to, "<=")):
             if bound is None:
                 continue

@@ -176,6 +176,18 @@ class Store(ABC):
         self.close()
 
 
+def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Lists of `size` items (the last one shorter) from any iterable, read lazily."""
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def check_args(sort: str, page: int, size: int) -> None:
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")

@@ -6,10 +6,10 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable
 
 from index.sqlite_store import SqliteStore
-from index.store import Filters, Store
+from index.store import Filters, Store, batched
 from lexwatch.article import Article
 from lexwatch.bench.synthetic import synthetic_articles
 from nlp.morph import lemma_text
@@ -62,17 +62,6 @@ def time_timelines(store: Store, repeats: int = 5) -> dict[str, float]:
     return {"p50_ms": statistics.median(samples) * 1000, "p95_ms": percentile(samples, 0.95) * 1000}
 
 
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _remove_db(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -88,7 +77,7 @@ def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lamb
     base = SqliteStore(f"sqlite:///{base_path}")
     ours = baseline = 0.0
     done = rowid = 0
-    for chunk in _chunks(synthetic_articles(n, seed=seed), BATCH):
+    for chunk in batched(synthetic_articles(n, seed=seed), BATCH):
         start = time.perf_counter()
         store.upsert(chunk)
         ours += time.perf_counter() - start
@@ -146,7 +135,7 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
     try:
         # Blocks of a stream (as reprocess and migrations hand it to upsert), taking turns at going
         # first so that neither side always meets the other's segment merges.
-        for turn, block in enumerate(_chunks(synthetic_articles(n, seed=seed), STREAM_BLOCK)):
+        for turn, block in enumerate(batched(synthetic_articles(n, seed=seed), STREAM_BLOCK)):
             docs = [to_document(a) for a in block]
             if turn % 2:
                 baseline += timed_bulk(docs)
