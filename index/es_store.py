@@ -20,16 +20,17 @@ from __future__ import annotations
 import json
 import re
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from index.highlight import snippet
-from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
+from index.es_query import build_query
+from index.query import parse_query
 from index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
-                         Timeline, UpsertReport, batched, check_args, check_timeline_args, parse_bound)
+                         Timeline, UpsertReport, batched, check_args, check_timeline_args)
 from index.timebuckets import bucket_starts, published_day
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
@@ -68,14 +69,6 @@ def mapping_fields(properties: dict[str, Any], prefix: str = "") -> set[str]:
     return out
 
 
-def _millis(bound: str) -> int:
-    """An instant bound in epoch milliseconds; a bare day means its start in UTC (as in SQLite)."""
-    value = parse_bound(bound)
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-    return int(round(value.timestamp() * 1000))
-
-
 def to_document(article: Article) -> dict[str, Any]:
     """The indexed document: the Article record plus the derived fields. Raises ValueError on bad dates."""
     doc = article.to_dict()
@@ -89,67 +82,6 @@ def to_document(article: Article) -> dict[str, Any]:
 
 def from_source(source: dict[str, Any]) -> Article:
     return Article.from_dict({k: v for k, v in source.items() if k not in DERIVED_FIELDS})
-
-
-# -- query translation ------------------------------------------------------------------------
-
-
-def term_query(term: Term) -> dict[str, Any]:
-    if len(term) == 1:
-        keys = sorted(term[0])
-        clauses = [{"term": {"lemmas": key}} for key in keys]
-    else:
-        clauses = [{"match_phrase": {"lemmas": {"query": p, "analyzer": "whitespace"}}} for p in phrase_alternatives(term)]
-    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
-
-
-def text_query(parsed: ParsedQuery) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(must clauses, must_not clauses) on the `lemmas` field; never raw user text as DSL."""
-    must = []
-    for group in parsed.groups:
-        alternatives = [term_query(t) for t in group]
-        must.append(alternatives[0] if len(alternatives) == 1
-                    else {"bool": {"should": alternatives, "minimum_should_match": 1}})
-    must_not = [term_query(t) for t in parsed.negatives]
-    return must, must_not
-
-
-def filter_clauses(filters: Filters | None) -> list[dict[str, Any]]:
-    f = filters or Filters()
-    out: list[dict[str, Any]] = []
-    for name, values in (("language", f.languages), ("outlet", f.outlets), ("deepfake.stage", f.stages),
-                         ("deepfake.jurisdictions", f.jurisdictions)):
-        if values:
-            out.append({"terms": {name: list(values)}})
-    if f.relevant is not None:
-        out.append({"term": {"deepfake.relevant": bool(f.relevant)}})
-    for bound, op in ((f.date_from, "gte"), (f.date_to, "lte")):
-        if bound is None:
-            continue
-        value = parse_bound(bound)
-        if isinstance(value, datetime):   # an instant: compare instants, to the millisecond
-            out.append({"range": {"published_at": {op: _millis(bound), "format": "epoch_millis"}}})
-        else:                              # a day: compare the local publication day
-            out.append({"range": {"published_day": {op: value.isoformat(), "format": "yyyy-MM-dd"}}})
-    if f.fetched_from:
-        out.append({"range": {"fetched_at": {"gte": _millis(f.fetched_from), "format": "epoch_millis"}}})
-    return out
-
-
-def build_query(query: str | ParsedQuery, filters: Filters | None) -> dict[str, Any]:
-    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
-    must, must_not = text_query(parsed)
-    filt = filter_clauses(filters)
-    if not (must or must_not or filt):
-        return {"match_all": {}}
-    body: dict[str, Any] = {}
-    if must:
-        body["must"] = must
-    if must_not:
-        body["must_not"] = must_not
-    if filt:
-        body["filter"] = filt
-    return {"bool": body}
 
 
 class ElasticsearchStore(Store):

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from index.es_store import (DERIVED_FIELDS, ElasticsearchStore, build_query, mapping_fields, mapping_file,
+from index.es_query import build_query
+from index.es_store import (DERIVED_FIELDS, ElasticsearchStore, mapping_fields, mapping_file,
                             mapping_version)
 from index.store import Filters, StoreError
 from lexwatch.article import Article, schema

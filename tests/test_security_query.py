@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.es_store import build_query
+from index.es_query import build_query
 from index.query import MAX_TERMS, parse_query
 from index.store import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, QueryError
 from lexwatch.article import Article
