@@ -257,6 +257,17 @@ def test_iterate_streams_everything_oldest_first(store, articles):
         a.id for a in articles if a.outlet == "kursiv"}
 
 
+def test_iterate_puts_undated_articles_first_and_breaks_ties_by_id_across_pages(store, articles):
+    from datetime import datetime
+    extra = [Article.from_dict(dict(articles[i % len(articles)].to_dict(), url=f"https://report.az/x/{kind}-{i}",
+                                    canonical_url="", id="", published_at=moment))
+             for i, (kind, moment) in enumerate([("undated", None)] * 3 + [("tie", "2026-01-20T10:00:00+04:00")] * 3)]
+    store.upsert(articles + extra)
+    undated = sorted(a.id for a in extra[:3])
+    dated = sorted(articles + extra[3:], key=lambda a: (datetime.fromisoformat(a.published_at).timestamp(), a.id))
+    assert [a.id for a in store.iterate(batch_size=2)] == undated + [a.id for a in dated]
+
+
 def test_fetched_from_filter(store, articles):
     late = Article.from_dict(dict(articles[0].to_dict(), url="https://report.az/x/new", canonical_url="", id="",
                                   fetched_at="2026-03-11T09:00:00+04:00"))
