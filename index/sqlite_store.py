@@ -305,17 +305,18 @@ class SqliteStore(Store):
 
     def _delete(self, ids: Iterable[str]) -> int:
         deleted = 0
+        gone: Counter = Counter()   # day_counts keys of the deleted articles, subtracted once
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for aid in ids:
                 row = self.db.execute("SELECT rowid FROM articles WHERE id=?", (aid,)).fetchone()
                 if row:
-                    day_counts.apply(self.db, Counter(
-                        {k: -1 for k in day_counts.stored_keys(self.db, [row[0]]).values()}))
+                    gone.update(day_counts.stored_keys(self.db, [row[0]]).values())
                     self.db.execute("DELETE FROM articles_fts WHERE rowid=?", row)
                     self.db.execute("DELETE FROM article_jurisdictions WHERE article_rowid=?", row)
                     self.db.execute("DELETE FROM articles WHERE rowid=?", row)
                     deleted += 1
+            day_counts.apply(self.db, Counter({k: -n for k, n in gone.items()}))
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.in_transaction:
