@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator
 
-from index import day_counts
+from index import day_counts, facet_terms, sqlite_fts, time_keys
 from index.highlight import snippet
 from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
 from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport, batched,
@@ -23,12 +23,46 @@ from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
 from nlp.morph import lemma_text
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x4C455857  # "LEXW": tells our files from any other SQLite database
+FTS_SCHEMA = """CREATE VIRTUAL TABLE {name} USING fts5(lemmas, facets, tokenize = 'unicode61 remove_diacritics 0');
+INSERT INTO {name}({name}, rank) VALUES ('rank', 'bm25(1.0, 0.0)')"""   # relevance from the text alone
+
 
 def _add_day_counts(db: sqlite3.Connection) -> None:
     db.execute(day_counts.SCHEMA)
     day_counts.rebuild(db)
+
+
+def _rekey(db: sqlite3.Connection) -> None:
+    """Every article gets its time key as rowid (index/time_keys.py) and its facet words in the FTS
+    table (index/facet_terms.py). Tables are copied under the new keys, their indexes rebuilt from
+    their stored definitions; a million articles take minutes, once."""
+    db.execute("CREATE TEMP TABLE rekey (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+    keys = time_keys.Allocator(None)
+    db.executemany("INSERT INTO rekey VALUES (?, ?)", (
+        (rowid, keys.key(time_keys.prefix(day, ts))) for rowid, day, ts in
+        db.execute("SELECT rowid, published_day, published_ts FROM articles ORDER BY rowid")))
+    for table, rowid in (("articles", "rowid"), ("article_jurisdictions", "article_rowid")):
+        definition, = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        indexes = [sql for sql, in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
+                                              "tbl_name = ? AND sql IS NOT NULL", (table,))]
+        columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})") if c[1] != rowid]
+        db.execute(definition.replace(table, f"{table}_rekeyed", 1))
+        db.execute(f"INSERT INTO {table}_rekeyed ({rowid}, {', '.join(columns)}) SELECT r.new, "
+                   f"{', '.join('t.' + c for c in columns)} FROM {table} t JOIN rekey r ON r.old = t.{rowid}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_rekeyed RENAME TO {table}")
+        for sql in indexes:
+            db.execute(sql)
+    for statement in FTS_SCHEMA.format(name="articles_fts_rekeyed").split(";"):
+        db.execute(statement)
+    db.execute(f"""INSERT INTO articles_fts_rekeyed (rowid, lemmas, facets)
+        SELECT r.new, f.lemmas, {facet_terms.document_sql("a", "r.new")}
+        FROM articles_fts f JOIN rekey r ON r.old = f.rowid JOIN articles a ON a.rowid = r.new""")
+    db.execute("DROP TABLE articles_fts")
+    db.execute("ALTER TABLE articles_fts_rekeyed RENAME TO articles_fts")
+    db.execute("DROP TABLE rekey")
 
 
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
@@ -49,7 +83,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     ) WITHOUT ROWID;
     CREATE INDEX jurisdictions_by_article ON article_jurisdictions(article_rowid);
     CREATE VIRTUAL TABLE articles_fts USING fts5(lemmas, tokenize = 'unicode61 remove_diacritics 0');
-    """,
+    """,   # (version 7 replaces this FTS table with FTS_SCHEMA's)
     # Timelines group by day under filters on relevance, language, outlet, stage: one covering index
     # answers them without reading the article rows (100k articles: p50 309 -> 60 ms). It starts with
     # published_day, so it also serves everything the day index did.
@@ -78,6 +112,9 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     CREATE INDEX articles_newest ON articles(published_ts DESC, id ASC, relevant, language, outlet, stage,
                                             published_day, fetched_ts);
     """,
+    # Time keys as rowids and filter values as FTS5 words: queries FTS5 can answer whole are counted,
+    # paged and bucketed inside FTS5 (index/sqlite_fts.py).
+    7: _rekey,
 }
 # Above this many matches a date-sorted page is found by walking articles_newest and keeping
 # the matching rows (a few thousand index steps); below it, sorting the matches is cheaper.
@@ -117,11 +154,12 @@ def _fts_term(term: Term) -> str:
 
 
 def fts_expression(query: ParsedQuery) -> tuple[str | None, str | None]:
-    """(positive MATCH expression, negative MATCH expression) for FTS5."""
+    """(positive MATCH expression, negative MATCH expression) for FTS5, on the text column only (the
+    facets column holds words such as `all`)."""
     positive = " AND ".join(
         "(" + " OR ".join(_fts_term(t) for t in group) + ")" for group in query.groups) or None
     negative = " OR ".join(_fts_term(t) for t in query.negatives) or None
-    return positive, negative
+    return tuple(f"lemmas : ({e})" if e else None for e in (positive, negative))
 
 
 def _source(parsed: ParsedQuery) -> str:
@@ -244,8 +282,8 @@ class SqliteStore(Store):
             marks = ",".join("?" * len(unique))
             stored = {aid: (rowid, digest) for aid, rowid, digest in db.execute(
                 f"SELECT id, rowid, content_hash FROM articles WHERE id IN ({marks})", list(unique))}
-            next_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] + 1
-            inserts, updates, fts, jurisdictions = [], [], [], []
+            keys = time_keys.Allocator(db)
+            inserts, updates, moved, fts, jurisdictions = [], [], [], [], []
             counts: Counter = Counter()   # day_counts deltas
             for article in unique.values():
                 old = stored.get(article.id)
@@ -254,34 +292,41 @@ class SqliteStore(Store):
                     continue
                 try:
                     values = self._row(article)
+                    start = time_keys.prefix(values[9], values[8])
+                    same_key = old is not None and time_keys.prefix_of(old[0]) == start
+                    rowid = old[0] if same_key else keys.key(start)
                 except (ValueError, TypeError) as exc:
                     report.errors.append((article.id, f"{article.url}: {exc}"))
                     continue
                 if old:
-                    rowid = old[0]
-                    updates.append(values[1:] + (rowid,))
                     report.updated += 1
+                    if same_key:
+                        updates.append(values[1:] + (rowid,))
+                    else:   # a new publication time moves the article to its new key
+                        moved.append(old[0])
+                        inserts.append((rowid,) + values)
                 else:
-                    rowid, next_rowid = next_rowid, next_rowid + 1
                     inserts.append((rowid,) + values)
                     report.created += 1
-                fts.append((rowid, lemma_text(f"{article.title}\n{article.body}", article.language)))
                 codes = article.deepfake.get("jurisdictions") or []
+                fts.append((rowid, lemma_text(f"{article.title}\n{article.body}", article.language),
+                            facet_terms.document(values[4], values[2], values[5], values[6], codes)))
                 jurisdictions.extend((code, rowid) for code in codes)
                 counts[day_counts.key(values[9], values[6], values[4], values[2], values[5], codes)] += 1
-            for old_key in day_counts.stored_keys(db, [u[-1] for u in updates]).values():
+            for old_key in day_counts.stored_keys(db, [u[-1] for u in updates] + moved).values():
                 counts[old_key] -= 1
             day_counts.apply(db, counts)
-            changed = [(u[-1],) for u in updates]
+            changed = [(u[-1],) for u in updates] + [(m,) for m in moved]
             db.executemany("DELETE FROM articles_fts WHERE rowid=?", changed)
             db.executemany("DELETE FROM article_jurisdictions WHERE article_rowid=?", changed)
+            db.executemany("DELETE FROM articles WHERE rowid=?", [(m,) for m in moved])
             db.executemany("""UPDATE articles SET canonical_url=?, outlet=?, edition=?, language=?, stage=?,
                 relevant=?, published_at=?, published_ts=?, published_day=?, fetched_ts=?, content_hash=?,
                 doc=? WHERE rowid=?""", updates)
             db.executemany("""INSERT INTO articles (rowid, id, canonical_url, outlet, edition, language, stage,
                 relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", inserts)
-            db.executemany("INSERT INTO articles_fts(rowid, lemmas) VALUES (?,?)", fts)
+            db.executemany("INSERT INTO articles_fts(rowid, lemmas, facets) VALUES (?,?,?)", fts)
             db.executemany("INSERT OR IGNORE INTO article_jurisdictions(code, article_rowid) VALUES (?,?)",
                            jurisdictions)
             db.execute("COMMIT")
@@ -389,8 +434,23 @@ class SqliteStore(Store):
                 raise StoreError(f"search failed on {self.path}: {exc}") from None
             raise self._error(exc) from None
 
+    def _fts_query(self, parsed: ParsedQuery, filters: Filters) -> sqlite_fts.FtsQuery | None:
+        """The query as FTS5 answers it whole, or None when SQL must check the articles."""
+        if not facet_terms.expressible(filters):
+            return None
+        return sqlite_fts.FtsQuery.of(facet_terms.expression(*fts_expression(parsed), filters), filters)
+
+    def _fts_count(self, parsed: ParsedQuery, filters: Filters, fts: sqlite_fts.FtsQuery) -> int:
+        if parsed.empty:   # no text: the per-day counts, plus the undated articles FTS5 counts
+            where, params = day_counts.where(filters)
+            dated = self._fetch(f"SELECT coalesce(sum(r.n), 0) FROM day_counts r{where}", params)[0][0]
+            return dated + sqlite_fts.count(self._fetch, fts.narrowed(high=time_keys.DATED_START))
+        return sqlite_fts.count(self._fetch, fts)
+
     def count(self, query: str = "", filters: Filters | None = None) -> int:
         parsed = parse_query(query)
+        if (fts := self._fts_query(parsed, filters or Filters())) is not None:
+            return self._fts_count(parsed, filters or Filters(), fts)
         where, params = self._where(parsed, filters)
         return self._fetch(f"SELECT count(*) FROM {_source(parsed)}{where}", params)[0][0]
 
@@ -398,10 +458,17 @@ class SqliteStore(Store):
                page: int = 1, size: int = 20) -> SearchResult:
         check_args(sort, page, size)
         parsed = parse_query(query)
+        fts = self._fts_query(parsed, filters or Filters())
+        if fts is not None and (sort == "date" or not parsed.groups):   # no text to rank: newest first
+            total = self._fts_count(parsed, filters or Filters(), fts)
+            keys = sqlite_fts.page_rowids(self._fetch, fts, page * size) if total > (page - 1) * size else []
+            return self._result([(key, 0.0) for key in keys[(page - 1) * size:]], parsed, total, page, size)
         where, params = self._where(parsed, filters)
         positive, negative = fts_expression(parsed)
         survivors: list[int] | None = None
-        if positive and not negative and not (filters and filters.to_dict()):
+        if fts is not None:
+            total = self._fts_count(parsed, filters or Filters(), fts)
+        elif positive and not negative and not (filters and filters.to_dict()):
             # Text alone: FTS5 counts its own matches without visiting the articles table.
             total = self._fetch("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [positive])[0][0]
         else:
@@ -430,6 +497,10 @@ class SqliteStore(Store):
         # Rows are chosen and ordered on their ids first; only the page's documents are read.
         ranked = self._fetch(f"{select} {source}{where} ORDER BY {order} LIMIT ? OFFSET ?",
                              params + [size, (page - 1) * size])
+        return self._result(ranked, parsed, total, page, size)
+
+    def _result(self, ranked: list[tuple[int, float]], parsed: ParsedQuery, total: int, page: int,
+                size: int) -> SearchResult:
         docs = dict(self._fetch(f"SELECT rowid, doc FROM articles WHERE rowid IN ({','.join('?' * len(ranked))})",
                                 [rowid for rowid, _ in ranked])) if ranked else {}
         hits = []
@@ -451,6 +522,9 @@ class SqliteStore(Store):
             split_rows = self._fetch(f"SELECT r.published_day, j.value, sum(r.n) FROM day_counts r, "
                                      f"json_each(r.jurisdictions) j{where} GROUP BY 1, 2", params) \
                 if split == "jurisdiction" else []
+        elif (fts := self._fts_query(parsed, filters or Filters())) is not None:
+            return Timeline(interval=interval, split=split,
+                            buckets=sqlite_fts.timeline(self._fetch, fts, interval, split, self._split_words))
         else:
             where, params = self._where(parsed, filters)
             where += (" AND " if where else " WHERE ") + "a.published_day IS NOT NULL"
@@ -479,6 +553,19 @@ class SqliteStore(Store):
         buckets = [{"start": s.isoformat(), "total": totals.get(s, 0), "counts": counts.get(s, {})}
                    for s in bucket_starts(totals, interval)]
         return Timeline(interval=interval, split=split, buckets=buckets)
+
+    def _split_words(self, split: str) -> list[tuple[str, str]]:
+        """(label, facet word) of every value stored for a split: country codes by skipping through
+        their index, other facets from the per-day counts (missing values count as "none")."""
+        if split == "jurisdiction":
+            codes, code = [], ""
+            while (code := self._fetch("SELECT min(code) FROM article_jurisdictions WHERE code > ?", [code])[0][0]):
+                codes.append(code)
+            return [(c, facet_terms.word("j", c)) for c in codes]
+        column = day_counts.SPLIT_COLUMNS[split].split(".")[1]
+        prefix = sqlite_fts.SPLIT_PREFIXES[split]
+        return [(value or "none", facet_terms.word(prefix, value))
+                for value, in self._fetch(f"SELECT DISTINCT {column} FROM day_counts", [])]
 
     def iterate(self, query: str = "", filters: Filters | None = None,
                 batch_size: int = 1000) -> Iterator[Article]:

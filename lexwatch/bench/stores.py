@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from index import facet_terms, time_keys
 from index.sqlite_store import SqliteStore
 from index.store import Filters, Store, batched
 from lexwatch.article import Article
@@ -70,27 +71,31 @@ def _remove_db(path: Path) -> None:
 def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lambda _: None,
                    seed: int = 3) -> tuple[dict[str, Any], SqliteStore]:
     """Upsert n synthetic articles through SqliteStore, chunk by chunk, and, per chunk, the same rows
-    (prepared outside the clock: row tuple, JSON, lemmas) with plain executemany into the same tables
+    (prepared outside the clock: time key, row tuple, JSON, lemmas, facet words) with plain executemany into the same tables
     of another file. Returns the figures and the filled store (kept for the search stage)."""
     store = SqliteStore(f"sqlite:///{workdir / 'search.db'}")
     base_path = workdir / "baseline.db"
     base = SqliteStore(f"sqlite:///{base_path}")
     ours = baseline = 0.0
-    done = rowid = 0
+    done = 0
+    keys = time_keys.Allocator(None)   # the same rowids the store gives: time keys in a fresh file
     for chunk in batched(synthetic_articles(n, seed=seed), BATCH):
         start = time.perf_counter()
         store.upsert(chunk)
         ours += time.perf_counter() - start
-        rows = [(rowid + i,) + base._row(a) for i, a in enumerate(chunk, 1)]
-        lemmas = [(rowid + i, lemma_text(f"{a.title}\n{a.body}", a.language)) for i, a in enumerate(chunk, 1)]
-        juris = [(code, rowid + i) for i, a in enumerate(chunk, 1) for code in a.deepfake.get("jurisdictions") or []]
-        rowid += len(chunk)
+        rows = [base._row(a) for a in chunk]
+        rowids = [keys.key(time_keys.prefix(r[9], r[8])) for r in rows]
+        rows = [(key,) + r for key, r in zip(rowids, rows)]
+        fts = [(key, lemma_text(f"{a.title}\n{a.body}", a.language),
+                facet_terms.document(r[5], r[3], r[6], r[7], a.deepfake.get("jurisdictions") or []))
+               for key, a, r in zip(rowids, chunk, rows)]
+        juris = [(code, key) for key, a in zip(rowids, chunk) for code in a.deepfake.get("jurisdictions") or []]
         start = time.perf_counter()
         base.db.execute("BEGIN")
         base.db.executemany("""INSERT INTO articles (rowid, id, canonical_url, outlet, edition, language, stage,
             relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
-        base.db.executemany("INSERT INTO articles_fts(rowid, lemmas) VALUES (?,?)", lemmas)
+        base.db.executemany("INSERT INTO articles_fts(rowid, lemmas, facets) VALUES (?,?,?)", fts)
         base.db.executemany("INSERT INTO article_jurisdictions(code, article_rowid) VALUES (?,?)", juris)
         base.db.execute("COMMIT")
         baseline += time.perf_counter() - start
