@@ -80,20 +80,25 @@ _TEXT_CACHE: dict[str | None, dict[str, str]] = {}
 _TEXT_CACHE_LIMIT = 500_000  # words per language; news vocabularies stay well below, a flood is cut
 
 
-def lemma_text(text: str, language: str | None) -> str:
-    """Space-joined keys of every word; a plain dict per language in front of lemma() because this
-    runs on every stored article and a dict lookup is several times cheaper than the call chain."""
+def word_keys(words: list[str], language: str | None) -> list[str]:
+    """The index key of each lower-case word; a plain dict per language in front of lemma() because
+    this runs on every stored article and every snippet, and a dict lookup is several times cheaper
+    than the call chain."""
     cache = _TEXT_CACHE.setdefault(language, {})
     if len(cache) > _TEXT_CACHE_LIMIT:
         cache.clear()
-    text = text.lower()
-    words = (WORD if "_" in text else _WORD_CHARS).findall(text)
     keys = list(map(cache.get, words))
     if None in keys:
         for i, key in enumerate(keys):
             if key is None:
                 keys[i] = cache[words[i]] = lemma(words[i], language)
-    return " ".join(keys)
+    return keys
+
+
+def lemma_text(text: str, language: str | None) -> str:
+    """Space-joined keys of every word."""
+    text = text.lower()
+    return " ".join(word_keys((WORD if "_" in text else _WORD_CHARS).findall(text), language))
 
 
 def query_variants(word: str) -> frozenset[str]:
