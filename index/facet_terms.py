@@ -55,14 +55,14 @@ def _any(words: list[str]) -> str:
 
 
 def expression(text: str | None, negative: str | None, filters: Filters) -> str:
-    """The MATCH expression: the text (or every article), each filter, minus the negated text.
+    """The MATCH expression: the text and each filter (or every article), minus the negated text.
     text/negative are column-filtered expressions from sqlite_store.fts_expression."""
-    parts = [text or _any(["all"])]
+    parts = [text] if text else []
     for prefix, values in (("l", filters.languages), ("o", filters.outlets), ("s", filters.stages),
                            ("j", filters.jurisdictions)):
         if values:
             parts.append(_any([word(prefix, v) for v in values]))
     if filters.relevant is not None:
         parts.append(_any([f"r{int(filters.relevant)}"]))
-    matched = " AND ".join(f"({p})" for p in parts)
+    matched = " AND ".join(f"({p})" for p in parts or [_any(["all"])])   # `all`: no text, no filter
     return f"({matched}) NOT ({negative})" if negative else matched

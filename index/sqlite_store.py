@@ -162,6 +162,11 @@ def fts_expression(query: ParsedQuery) -> tuple[str | None, str | None]:
     return tuple(f"lemmas : ({e})" if e else None for e in (positive, negative))
 
 
+def _facet_filters(filters: Filters) -> bool:
+    return bool(filters.languages or filters.outlets or filters.stages or filters.jurisdictions
+                or filters.relevant is not None)
+
+
 def _source(parsed: ParsedQuery) -> str:
     """Where a filtered count reads its rows: text matches (rowids from FTS5) are looked up in the
     narrow facets index; without text the planner picks the day-ordered timeline index."""
@@ -441,7 +446,9 @@ class SqliteStore(Store):
         return sqlite_fts.FtsQuery.of(facet_terms.expression(*fts_expression(parsed), filters), filters)
 
     def _fts_count(self, parsed: ParsedQuery, filters: Filters, fts: sqlite_fts.FtsQuery) -> int:
-        if parsed.empty:   # no text: the per-day counts, plus the undated articles FTS5 counts
+        if parsed.empty and not _facet_filters(filters):
+            # Every article, or every one in a date range: the per-day counts (a few rows a day)
+            # instead of FTS5's list of every article; undated ones FTS5 counts.
             where, params = day_counts.where(filters)
             dated = self._fetch(f"SELECT coalesce(sum(r.n), 0) FROM day_counts r{where}", params)[0][0]
             return dated + sqlite_fts.count(self._fetch, fts.narrowed(high=time_keys.DATED_START))
