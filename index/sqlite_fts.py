@@ -20,6 +20,7 @@ Fetch = Callable[[str, list[Any]], list[tuple]]
 
 # Above this many buckets a timeline reads every match's key once instead of counting bucket by bucket.
 MAX_BUCKET_PROBES = 400
+READ_CHUNK = 10_000   # rowids per IN list, below SQLite's limit on bound parameters
 SPLIT_PREFIXES = {"language": "l", "outlet": "o", "stage": "s"}
 
 
@@ -67,8 +68,8 @@ def page_rowids(fetch: Fetch, q: FtsQuery, wanted: int) -> list[int]:
 
     The descending key walk is publication order except that a local day can lead another one in
     UTC by up to SLACK_DAYS; so every match down to SLACK_DAYS below the last walked day is a
-    candidate, ordered by the UTC second in its key, and only the rows needed to break ties at the
-    page's edge are read (their exact timestamps and ids)."""
+    candidate, ordered by the UTC second in its key; then only the page's rows and those tied with its
+    last second are read, for their exact timestamps and ids."""
     first = rowids(fetch, q, descending=True, limit=wanted)
     candidates = first
     if len(first) == wanted:
@@ -82,8 +83,10 @@ def page_rowids(fetch: Fetch, q: FtsQuery, wanted: int) -> list[int]:
         chosen = [k for k in dated if time_keys.second_of(k) >= edge]
     else:
         chosen = dated + undated
-    marks = ",".join("?" * len(chosen))
-    rows = fetch(f"SELECT rowid, published_ts, id FROM articles WHERE rowid IN ({marks})", chosen) if chosen else []
+    rows = []
+    for i in range(0, len(chosen), READ_CHUNK):
+        part = chosen[i:i + READ_CHUNK]
+        rows += fetch(f"SELECT rowid, published_ts, id FROM articles WHERE rowid IN ({','.join('?' * len(part))})", part)
     rows.sort(key=lambda r: (r[1] is None, -(r[1] or 0.0), r[2]))
     return [r[0] for r in rows[:wanted]]
 

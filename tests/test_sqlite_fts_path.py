@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from index import facet_terms
+from index import facet_terms, sqlite_fts
 from index.sqlite_store import SqliteStore
 from index.store import Filters
 from lexwatch.article import Article
@@ -63,6 +63,7 @@ def _assert_same_answers(store: SqliteStore, monkeypatch) -> None:
 
 
 def test_fts_answers_equal_the_column_checks(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_fts, "READ_CHUNK", 7)   # pages read their rows in several IN lists
     store = SqliteStore(f"sqlite:///{tmp_path / 's.db'}")
     articles = _corpus()
     store.upsert(articles)
