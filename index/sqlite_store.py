@@ -7,6 +7,8 @@ for documents and query words alike (the Elasticsearch store indexes the same ke
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
 from nlp.morph import lemma_text
 
+log = logging.getLogger(__name__)
 SCHEMA_VERSION = 7
 APPLICATION_ID = 0x4C455857  # "LEXW": tells our files from any other SQLite database
 FTS_SCHEMA = """CREATE VIRTUAL TABLE {name} USING fts5(lemmas, facets, tokenize = 'unicode61 remove_diacritics 0');
@@ -116,6 +119,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     # paged and bucketed inside FTS5 (index/sqlite_fts.py).
     7: _rekey,
 }
+REWRITES = {7}   # migrations that copy every table (the others change indexes or add tables)
 # Above this many matches a date-sorted page is found by walking articles_newest and keeping
 # the matching rows (a few thousand index steps); below it, sorting the matches is cheaper.
 ORDERED_SCAN_MIN_MATCHES = 1000
@@ -198,6 +202,7 @@ class SqliteStore(Store):
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.execute("PRAGMA journal_size_limit=67108864")   # a big write's WAL shrinks back
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable lexwatch store: {exc}") from None
@@ -257,6 +262,8 @@ class SqliteStore(Store):
                     self.db.execute("COMMIT")
                     continue
                 step = MIGRATIONS[target]
+                if target in REWRITES:
+                    self._before_rewrite(target)
                 if callable(step):
                     step(self.db)
                 else:
@@ -269,6 +276,23 @@ class SqliteStore(Store):
             except Exception:
                 self.db.execute("ROLLBACK")
                 raise
+            if target in REWRITES:   # the rewrite went through the WAL: apply it and give the space back
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _before_rewrite(self, target: int) -> None:
+        """A migration that copies every table runs in one transaction, so its copy passes through the
+        WAL and then into the file: refuse it early when the disk cannot hold that twice over."""
+        articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        if not articles:
+            return
+        size = self.path.stat().st_size
+        free = shutil.disk_usage(self.path.parent).free
+        if free < 2 * size:
+            raise StoreError(f"{self.path}: upgrading this store to schema {target} copies it once: it needs about "
+                             f"{2 * size / 1e9:.1f} GB free next to it and {free / 1e9:.1f} GB are; free space "
+                             f"or move the file, then open it again (nothing was changed)")
+        log.warning("%s: upgrading %s articles to schema %s (a copy of the store, once; minutes per "
+                    "million articles)", self.path, f"{articles:,}", target)
 
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:

@@ -138,3 +138,25 @@ def test_a_store_from_before_time_keys_is_rekeyed_when_opened(tmp_path, monkeypa
 def test_what_fts_cannot_express_goes_to_sql(filters):
     assert not facet_terms.expressible(filters)
     assert facet_terms.expressible(Filters(date_from="2024-01-01", jurisdictions=["KZ"], relevant=False))
+
+
+def test_an_upgrade_the_disk_cannot_hold_is_refused_before_anything_changes(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    store = SqliteStore(f"sqlite:///{path}")
+    store.upsert(_corpus(450, seed=34))
+    store.close()
+    _as_schema_6(path)
+    from collections import namedtuple
+
+    from index import sqlite_store
+    from index.store import StoreError
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(sqlite_store.shutil, "disk_usage", lambda _p: usage(10**9, 10**9 - 1000, 1000))
+    with pytest.raises(StoreError, match=r"old\.db: upgrading this store to schema 7 .* GB free .*nothing was changed"):
+        SqliteStore(f"sqlite:///{path}")
+    old = sqlite3.connect(path)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert old.execute("SELECT max(rowid) FROM articles").fetchone()[0] == 450
+    old.close()
+    monkeypatch.undo()
+    assert SqliteStore(f"sqlite:///{path}").count() == 450
