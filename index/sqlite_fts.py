@@ -64,31 +64,26 @@ def rowids(fetch: Fetch, q: FtsQuery, descending: bool = False, limit: int | Non
 
 
 def page_rowids(fetch: Fetch, q: FtsQuery, wanted: int) -> list[int]:
-    """The first `wanted` matches by publication time, newest first, ties and undated articles by id.
+    """The article rowids of the first `wanted` matches by publication time, newest first, ties and
+    undated articles by id.
 
-    The descending key walk is publication order except that a local day can lead another one in
-    UTC by up to SLACK_DAYS; so every match down to SLACK_DAYS below the last walked day is a
-    candidate, ordered by the UTC second in its key; then only the page's rows and those tied with its
-    last second are read, for their exact timestamps and ids."""
+    The descending key walk goes day by day, but a local day can lead another one in UTC by up to
+    SLACK_DAYS, and within a day keys follow insertion; so every match down to SLACK_DAYS below the
+    last day walked is a candidate, and the candidates are ordered by their stored timestamps and ids."""
     first = rowids(fetch, q, descending=True, limit=wanted)
     candidates = first
     if len(first) == wanted:
-        last_day = first[-1] >> time_keys.DAY_SHIFT
-        floor = 0 if not last_day else max(time_keys.DATED_START, (last_day - time_keys.SLACK_DAYS) << time_keys.DAY_SHIFT)
+        last_day = time_keys.day_of(first[-1])
+        floor = time_keys.day_floor(last_day - timedelta(days=time_keys.SLACK_DAYS)) \
+            if last_day and last_day.toordinal() > time_keys.SLACK_DAYS else 0
         candidates = rowids(fetch, q.narrowed(low=floor), descending=True)
-    dated = sorted((k for k in candidates if k >= time_keys.DATED_START), key=time_keys.second_of, reverse=True)
-    undated = [k for k in candidates if k < time_keys.DATED_START]
-    if len(dated) >= wanted:
-        edge = time_keys.second_of(dated[wanted - 1])
-        chosen = [k for k in dated if time_keys.second_of(k) >= edge]
-    else:
-        chosen = dated + undated
     rows = []
-    for i in range(0, len(chosen), READ_CHUNK):
-        part = chosen[i:i + READ_CHUNK]
-        rows += fetch(f"SELECT rowid, published_ts, id FROM articles WHERE rowid IN ({','.join('?' * len(part))})", part)
+    for i in range(0, len(candidates), READ_CHUNK):
+        part = candidates[i:i + READ_CHUNK]
+        rows += fetch(f"SELECT a.rowid, a.published_ts, a.id FROM article_keys k JOIN articles a "
+                      f"ON a.rowid = k.article_rowid WHERE k.key IN ({','.join('?' * len(part))})", part)
     rows.sort(key=lambda r: (r[1] is None, -(r[1] or 0.0), r[2]))
-    return [r[0] for r in rows[:wanted]]
+    return [r[0] for r in rows[:wanted]]   # article rowids
 
 
 def _bucket_counts(fetch: Fetch, q: FtsQuery, starts: list[date], interval: str) -> Counter:
@@ -105,13 +100,13 @@ def _bucket_counts(fetch: Fetch, q: FtsQuery, starts: list[date], interval: str)
 
 
 def _keys_by_bucket(fetch: Fetch, q: FtsQuery, interval: str) -> Counter:
-    buckets: dict[int, date] = {}   # day ordinal -> bucket start, computed once per day
+    buckets: dict[int, date] = {}   # key's day -> bucket start, computed once per day
     counts: Counter = Counter()
     for key in rowids(fetch, q):
-        ordinal = key >> time_keys.DAY_SHIFT
-        if ordinal not in buckets:
-            buckets[ordinal] = bucket_start(date.fromordinal(ordinal), interval)
-        counts[buckets[ordinal]] += 1
+        day = key >> time_keys.SEQUENCE_BITS
+        if day not in buckets:
+            buckets[day] = bucket_start(time_keys.day_of(key), interval)
+        counts[buckets[day]] += 1
     return counts
 
 

@@ -37,35 +37,24 @@ def _add_day_counts(db: sqlite3.Connection) -> None:
     day_counts.rebuild(db)
 
 
-def _rekey(db: sqlite3.Connection) -> None:
-    """Every article gets its time key as rowid (index/time_keys.py) and its facet words in the FTS
-    table (index/facet_terms.py). Tables are copied under the new keys, their indexes rebuilt from
-    their stored definitions; a million articles take minutes, once."""
-    db.execute("CREATE TEMP TABLE rekey (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+def _add_time_keys(db: sqlite3.Connection) -> None:
+    """Every article gets a time key (index/time_keys.py) in article_keys, and the FTS table is rebuilt
+    under those keys with each article's facet words (index/facet_terms.py). The article rows stay."""
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'article_keys'").fetchone()[0]:
+        return   # keyed already (the migration is one transaction: the table means it finished)
+    db.execute("CREATE TABLE article_keys (key INTEGER PRIMARY KEY, article_rowid INTEGER NOT NULL UNIQUE)")
     keys = time_keys.Allocator(None)
-    db.executemany("INSERT INTO rekey VALUES (?, ?)", (
-        (rowid, keys.key(time_keys.prefix(day, ts))) for rowid, day, ts in
-        db.execute("SELECT rowid, published_day, published_ts FROM articles ORDER BY rowid")))
-    for table, rowid in (("articles", "rowid"), ("article_jurisdictions", "article_rowid")):
-        definition, = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-        indexes = [sql for sql, in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
-                                              "tbl_name = ? AND sql IS NOT NULL", (table,))]
-        columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})") if c[1] != rowid]
-        db.execute(definition.replace(table, f"{table}_rekeyed", 1))
-        db.execute(f"INSERT INTO {table}_rekeyed ({rowid}, {', '.join(columns)}) SELECT r.new, "
-                   f"{', '.join('t.' + c for c in columns)} FROM {table} t JOIN rekey r ON r.old = t.{rowid}")
-        db.execute(f"DROP TABLE {table}")
-        db.execute(f"ALTER TABLE {table}_rekeyed RENAME TO {table}")
-        for sql in indexes:
-            db.execute(sql)
-    for statement in FTS_SCHEMA.format(name="articles_fts_rekeyed").split(";"):
+    db.executemany("INSERT INTO article_keys (key, article_rowid) VALUES (?, ?)", (
+        (keys.key(time_keys.prefix(day)), rowid) for rowid, day in
+        db.execute("SELECT rowid, published_day FROM articles ORDER BY rowid")))
+    for statement in FTS_SCHEMA.format(name="articles_fts_keyed").split(";"):
         db.execute(statement)
-    db.execute(f"""INSERT INTO articles_fts_rekeyed (rowid, lemmas, facets)
-        SELECT r.new, f.lemmas, {facet_terms.document_sql("a", "r.new")}
-        FROM articles_fts f JOIN rekey r ON r.old = f.rowid JOIN articles a ON a.rowid = r.new""")
+    db.execute(f"""INSERT INTO articles_fts_keyed (rowid, lemmas, facets)
+        SELECT k.key, f.lemmas, {facet_terms.document_sql("a", "a.rowid")}
+        FROM articles_fts f JOIN article_keys k ON k.article_rowid = f.rowid JOIN articles a ON a.rowid = f.rowid
+        ORDER BY k.key""")
     db.execute("DROP TABLE articles_fts")
-    db.execute("ALTER TABLE articles_fts_rekeyed RENAME TO articles_fts")
-    db.execute("DROP TABLE rekey")
+    db.execute("ALTER TABLE articles_fts_keyed RENAME TO articles_fts")
 
 
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
@@ -115,11 +104,14 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     CREATE INDEX articles_newest ON articles(published_ts DESC, id ASC, relevant, language, outlet, stage,
                                             published_day, fetched_ts);
     """,
-    # Time keys as rowids and filter values as FTS5 words: queries FTS5 can answer whole are counted,
-    # paged and bucketed inside FTS5 (index/sqlite_fts.py).
-    7: _rekey,
+    # Time keys as FTS5 rowids and filter values as FTS5 words: queries FTS5 can answer whole are
+    # counted, paged and bucketed inside FTS5 (index/sqlite_fts.py).
+    7: _add_time_keys,
 }
-REWRITES = {7}   # migrations that copy every table (the others change indexes or add tables)
+# The article rows of FTS5 matches (FTS5 rowids are time keys; article rowids follow insertion).
+_TEXT_MATCHES = ("SELECT k.article_rowid FROM articles_fts f JOIN article_keys k ON k.key = f.rowid "
+                 "WHERE articles_fts MATCH ?")
+REWRITES = {7}   # migrations that rebuild the full-text index (the others change indexes or add tables)
 # Above this many matches a date-sorted page is found by walking articles_newest and keeping
 # the matching rows (a few thousand index steps); below it, sorting the matches is cheaper.
 ORDERED_SCAN_MIN_MATCHES = 1000
@@ -280,19 +272,20 @@ class SqliteStore(Store):
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _before_rewrite(self, target: int) -> None:
-        """A migration that copies every table runs in one transaction, so its copy passes through the
-        WAL and then into the file: refuse it early when the disk cannot hold that twice over."""
+        """A migration that rebuilds the full-text index runs in one transaction, so the new index
+        passes through the WAL and then into the file: refuse it early when the disk cannot hold that
+        (the index is a fraction of the file; the file's size is the safe figure)."""
         articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         if not articles:
             return
         size = self.path.stat().st_size
         free = shutil.disk_usage(self.path.parent).free
-        if free < 2 * size:
-            raise StoreError(f"{self.path}: upgrading this store to schema {target} copies it once: it needs about "
-                             f"{2 * size / 1e9:.1f} GB free next to it and {free / 1e9:.1f} GB are; free space "
-                             f"or move the file, then open it again (nothing was changed)")
-        log.warning("%s: upgrading %s articles to schema %s (a copy of the store, once; minutes per "
-                    "million articles)", self.path, f"{articles:,}", target)
+        if free < size:
+            raise StoreError(f"{self.path}: upgrading this store to schema {target} rebuilds its full-text index: "
+                             f"it needs up to {size / 1e9:.1f} GB free next to it and {free / 1e9:.1f} GB are; "
+                             f"free space or move the file, then open it again (nothing was changed)")
+        log.warning("%s: upgrading %s articles to schema %s (rebuilding the full-text index, once; "
+                    "minutes per million articles)", self.path, f"{articles:,}", target)
 
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:
@@ -309,10 +302,12 @@ class SqliteStore(Store):
         try:
             unique = {a.id: a for a in batch}   # the last version of an id in one batch wins
             marks = ",".join("?" * len(unique))
-            stored = {aid: (rowid, digest) for aid, rowid, digest in db.execute(
-                f"SELECT id, rowid, content_hash FROM articles WHERE id IN ({marks})", list(unique))}
+            stored = {aid: (rowid, digest, key) for aid, rowid, digest, key in db.execute(
+                f"SELECT a.id, a.rowid, a.content_hash, k.key FROM articles a JOIN article_keys k "
+                f"ON k.article_rowid = a.rowid WHERE a.id IN ({marks})", list(unique))}
+            next_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0] + 1
             keys = time_keys.Allocator(db)
-            inserts, updates, moved, fts, jurisdictions = [], [], [], [], []
+            inserts, updates, new_keys, moved_keys, fts, jurisdictions = [], [], [], [], [], []
             counts: Counter = Counter()   # day_counts deltas
             for article in unique.values():
                 old = stored.get(article.id)
@@ -321,41 +316,44 @@ class SqliteStore(Store):
                     continue
                 try:
                     values = self._row(article)
-                    start = time_keys.prefix(values[9], values[8])
-                    same_key = old is not None and time_keys.prefix_of(old[0]) == start
-                    rowid = old[0] if same_key else keys.key(start)
+                    start = time_keys.prefix(values[9])
+                    key = old[2] if old and time_keys.prefix_of(old[2]) == start else keys.key(start)
                 except (ValueError, TypeError) as exc:
                     report.errors.append((article.id, f"{article.url}: {exc}"))
                     continue
                 if old:
+                    rowid = old[0]
+                    updates.append(values[1:] + (rowid,))
+                    if key != old[2]:   # a new publication time moves the article to a new key
+                        moved_keys.append((key, rowid))
                     report.updated += 1
-                    if same_key:
-                        updates.append(values[1:] + (rowid,))
-                    else:   # a new publication time moves the article to its new key
-                        moved.append(old[0])
-                        inserts.append((rowid,) + values)
                 else:
+                    rowid, next_rowid = next_rowid, next_rowid + 1
                     inserts.append((rowid,) + values)
+                    new_keys.append((key, rowid))
                     report.created += 1
                 codes = article.deepfake.get("jurisdictions") or []
-                fts.append((rowid, lemma_text(f"{article.title}\n{article.body}", article.language),
+                fts.append((key, lemma_text(f"{article.title}\n{article.body}", article.language),
                             facet_terms.document(values[4], values[2], values[5], values[6], codes)))
                 jurisdictions.extend((code, rowid) for code in codes)
                 counts[day_counts.key(values[9], values[6], values[4], values[2], values[5], codes)] += 1
-            for old_key in day_counts.stored_keys(db, [u[-1] for u in updates] + moved).values():
+            for old_key in day_counts.stored_keys(db, [u[-1] for u in updates]).values():
                 counts[old_key] -= 1
             day_counts.apply(db, counts)
-            changed = [(u[-1],) for u in updates] + [(m,) for m in moved]
-            db.executemany("DELETE FROM articles_fts WHERE rowid=?", changed)
-            db.executemany("DELETE FROM article_jurisdictions WHERE article_rowid=?", changed)
-            db.executemany("DELETE FROM articles WHERE rowid=?", [(m,) for m in moved])
+            updated = {u[-1] for u in updates}
+            db.executemany("DELETE FROM articles_fts WHERE rowid=?",
+                           [(key,) for rowid, _, key in stored.values() if rowid in updated])
+            db.executemany("DELETE FROM article_jurisdictions WHERE article_rowid=?", [(r,) for r in updated])
+            db.executemany("UPDATE article_keys SET key=? WHERE article_rowid=?", moved_keys)
             db.executemany("""UPDATE articles SET canonical_url=?, outlet=?, edition=?, language=?, stage=?,
                 relevant=?, published_at=?, published_ts=?, published_day=?, fetched_ts=?, content_hash=?,
                 doc=? WHERE rowid=?""", updates)
             db.executemany("""INSERT INTO articles (rowid, id, canonical_url, outlet, edition, language, stage,
                 relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", inserts)
-            db.executemany("INSERT INTO articles_fts(rowid, lemmas, facets) VALUES (?,?,?)", fts)
+            db.executemany("INSERT INTO article_keys(key, article_rowid) VALUES (?,?)", new_keys)
+            # Ascending: FTS5 flushes its pending segment whenever a rowid is not above the last one.
+            db.executemany("INSERT INTO articles_fts(rowid, lemmas, facets) VALUES (?,?,?)", sorted(fts))
             db.executemany("INSERT OR IGNORE INTO article_jurisdictions(code, article_rowid) VALUES (?,?)",
                            jurisdictions)
             db.execute("COMMIT")
@@ -383,12 +381,15 @@ class SqliteStore(Store):
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for aid in ids:
-                row = self.db.execute("SELECT rowid FROM articles WHERE id=?", (aid,)).fetchone()
+                row = self.db.execute("SELECT a.rowid, k.key FROM articles a JOIN article_keys k "
+                                      "ON k.article_rowid = a.rowid WHERE a.id=?", (aid,)).fetchone()
                 if row:
-                    gone.update(day_counts.stored_keys(self.db, [row[0]]).values())
-                    self.db.execute("DELETE FROM articles_fts WHERE rowid=?", row)
-                    self.db.execute("DELETE FROM article_jurisdictions WHERE article_rowid=?", row)
-                    self.db.execute("DELETE FROM articles WHERE rowid=?", row)
+                    rowid, key = row
+                    gone.update(day_counts.stored_keys(self.db, [rowid]).values())
+                    self.db.execute("DELETE FROM articles_fts WHERE rowid=?", (key,))
+                    self.db.execute("DELETE FROM article_keys WHERE key=?", (key,))
+                    self.db.execute("DELETE FROM article_jurisdictions WHERE article_rowid=?", (rowid,))
+                    self.db.execute("DELETE FROM articles WHERE rowid=?", (rowid,))
                     deleted += 1
             day_counts.apply(self.db, Counter({k: -n for k, n in gone.items()}))
             self.db.execute("COMMIT")
@@ -428,10 +429,10 @@ class SqliteStore(Store):
         clauses, params = [], []
         positive, negative = fts_expression(parsed)
         if positive:
-            clauses.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            clauses.append(f"a.rowid IN ({_TEXT_MATCHES})")
             params.append(positive)
         if negative:
-            clauses.append("a.rowid NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            clauses.append(f"a.rowid NOT IN ({_TEXT_MATCHES})")
             params.append(negative)
         shared, shared_params = day_counts.facet_clauses("a", f)
         clauses += shared
@@ -492,8 +493,8 @@ class SqliteStore(Store):
         fts = self._fts_query(parsed, filters or Filters())
         if fts is not None and (sort == "date" or not parsed.groups):   # no text to rank: newest first
             total = self._fts_count(parsed, filters or Filters(), fts)
-            keys = sqlite_fts.page_rowids(self._fetch, fts, page * size) if total > (page - 1) * size else []
-            return self._result([(key, 0.0) for key in keys[(page - 1) * size:]], parsed, total, page, size)
+            rowids = sqlite_fts.page_rowids(self._fetch, fts, page * size) if total > (page - 1) * size else []
+            return self._result([(rowid, 0.0) for rowid in rowids[(page - 1) * size:]], parsed, total, page, size)
         where, params = self._where(parsed, filters)
         positive, negative = fts_expression(parsed)
         survivors: list[int] | None = None
@@ -515,7 +516,8 @@ class SqliteStore(Store):
         source = "articles a"
         select = "SELECT a.rowid, 0.0 FROM"
         if sort == "relevance" and positive:
-            source = "articles a JOIN articles_fts f ON f.rowid = a.rowid AND articles_fts MATCH ?"
+            source = ("articles a JOIN article_keys k ON k.article_rowid = a.rowid "
+                      "JOIN articles_fts f ON f.rowid = k.key AND articles_fts MATCH ?")
             select = "SELECT a.rowid, -f.rank FROM"
             params = [positive] + params
             order = "f.rank ASC, " + order

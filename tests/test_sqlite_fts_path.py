@@ -93,25 +93,23 @@ def test_updates_that_move_an_article_in_time_keep_answers_exact(tmp_path, monke
 
 
 def _as_schema_6(path) -> None:
-    """Turn a store back into the layout before time keys: rowids in insertion order, one FTS column."""
+    """Turn a store back into the layout before time keys: FTS5 rowids are the article rowids, one
+    FTS column, no article_keys."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("BEGIN")
-    db.execute("CREATE TEMP TABLE back AS SELECT rowid AS new, row_number() OVER (ORDER BY id) AS old FROM articles")
-    db.execute("CREATE TABLE lemmas AS SELECT b.old AS rowid_, f.lemmas FROM articles_fts f JOIN back b ON b.new = f.rowid")
+    db.execute("CREATE TABLE lemmas AS SELECT k.article_rowid AS rowid_, f.lemmas FROM articles_fts f "
+               "JOIN article_keys k ON k.key = f.rowid")
     db.execute("DROP TABLE articles_fts")
+    db.execute("DROP TABLE article_keys")
     db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(lemmas, tokenize = 'unicode61 remove_diacritics 0')")
     db.execute("INSERT INTO articles_fts(rowid, lemmas) SELECT rowid_, lemmas FROM lemmas")
     db.execute("DROP TABLE lemmas")
-    db.execute("UPDATE article_jurisdictions SET article_rowid = -(SELECT old FROM back WHERE new = article_rowid)")
-    db.execute("UPDATE article_jurisdictions SET article_rowid = -article_rowid")
-    db.execute("UPDATE articles SET rowid = -(SELECT old FROM back WHERE new = articles.rowid)")
-    db.execute("UPDATE articles SET rowid = -rowid")
     db.execute("PRAGMA user_version=6")
     db.execute("COMMIT")
     db.close()
 
 
-def test_a_store_from_before_time_keys_is_rekeyed_when_opened(tmp_path, monkeypatch):
+def test_a_store_from_before_time_keys_gets_them_when_opened(tmp_path, monkeypatch):
     path = tmp_path / "old.db"
     store = SqliteStore(f"sqlite:///{path}")
     articles = _corpus(500, seed=33)
@@ -120,7 +118,7 @@ def test_a_store_from_before_time_keys_is_rekeyed_when_opened(tmp_path, monkeypa
     store.close()
     _as_schema_6(path)
     old = sqlite3.connect(path)
-    assert old.execute("SELECT max(rowid) FROM articles").fetchone()[0] == len(articles)
+    assert old.execute("SELECT max(rowid) FROM articles_fts").fetchone()[0] == len(articles)
     old.close()
     store = SqliteStore(f"sqlite:///{path}")
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == 7
@@ -152,11 +150,12 @@ def test_an_upgrade_the_disk_cannot_hold_is_refused_before_anything_changes(tmp_
     from index.store import StoreError
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(sqlite_store.shutil, "disk_usage", lambda _p: usage(10**9, 10**9 - 1000, 1000))
-    with pytest.raises(StoreError, match=r"old\.db: upgrading this store to schema 7 .* GB free .*nothing was changed"):
+    with pytest.raises(StoreError, match=r"old\.db: upgrading this store to schema 7 rebuilds .* GB free .*nothing was changed"):
         SqliteStore(f"sqlite:///{path}")
     old = sqlite3.connect(path)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 6
-    assert old.execute("SELECT max(rowid) FROM articles").fetchone()[0] == 450
+    assert old.execute("SELECT max(rowid) FROM articles_fts").fetchone()[0] == 450
+    assert "article_keys" not in {n for n, in old.execute("SELECT name FROM sqlite_master")}
     old.close()
     monkeypatch.undo()
     assert SqliteStore(f"sqlite:///{path}").count() == 450

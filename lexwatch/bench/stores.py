@@ -77,24 +77,26 @@ def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lamb
     base_path = workdir / "baseline.db"
     base = SqliteStore(f"sqlite:///{base_path}")
     ours = baseline = 0.0
-    done = 0
-    keys = time_keys.Allocator(None)   # the same rowids the store gives: time keys in a fresh file
+    done = rowid = 0
+    keys = time_keys.Allocator(None)   # the same time keys the store gives in a fresh file
     for chunk in batched(synthetic_articles(n, seed=seed), BATCH):
         start = time.perf_counter()
         store.upsert(chunk)
         ours += time.perf_counter() - start
-        rows = [base._row(a) for a in chunk]
-        rowids = [keys.key(time_keys.prefix(r[9], r[8])) for r in rows]
-        rows = [(key,) + r for key, r in zip(rowids, rows)]
+        rows = [(rowid + i,) + base._row(a) for i, a in enumerate(chunk, 1)]
+        time_key = [(keys.key(time_keys.prefix(r[10])), r[0]) for r in rows]
         fts = [(key, lemma_text(f"{a.title}\n{a.body}", a.language),
                 facet_terms.document(r[5], r[3], r[6], r[7], a.deepfake.get("jurisdictions") or []))
-               for key, a, r in zip(rowids, chunk, rows)]
-        juris = [(code, key) for key, a in zip(rowids, chunk) for code in a.deepfake.get("jurisdictions") or []]
+               for (key, _), a, r in zip(time_key, chunk, rows)]
+        fts.sort()   # as the store writes them: in key order
+        juris = [(code, r[0]) for a, r in zip(chunk, rows) for code in a.deepfake.get("jurisdictions") or []]
+        rowid += len(chunk)
         start = time.perf_counter()
         base.db.execute("BEGIN")
         base.db.executemany("""INSERT INTO articles (rowid, id, canonical_url, outlet, edition, language, stage,
             relevant, published_at, published_ts, published_day, fetched_ts, content_hash, doc)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
+        base.db.executemany("INSERT INTO article_keys(key, article_rowid) VALUES (?,?)", time_key)
         base.db.executemany("INSERT INTO articles_fts(rowid, lemmas, facets) VALUES (?,?,?)", fts)
         base.db.executemany("INSERT INTO article_jurisdictions(code, article_rowid) VALUES (?,?)", juris)
         base.db.execute("COMMIT")
