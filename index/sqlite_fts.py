@@ -37,8 +37,8 @@ class FtsQuery:
             low = time_keys.DATED_START
         if filters.date_from:
             low = time_keys.day_floor(parse_bound(filters.date_from))
-        if filters.date_to:
-            high = time_keys.day_floor(parse_bound(filters.date_to) + timedelta(days=1))
+        if filters.date_to and (last := parse_bound(filters.date_to)) < date.max:   # 9999-12-31: no end
+            high = time_keys.day_floor(last + timedelta(days=1))
         return cls(expression, low, high)
 
     def narrowed(self, extra: str | None = None, low: int = 0, high: int | None = None) -> "FtsQuery":

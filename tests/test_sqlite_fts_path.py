@@ -28,7 +28,8 @@ TRICKY_DATES = [
 EXTRA_QUERIES = [("", Filters()), ("закон", Filters(date_from="2024-02-29", date_to="2024-03-01")),
                  ("-закон", Filters(relevant=False)), ("", Filters(date_to="2024-02-29")),
                  ("", Filters(stages=["adopted", "proposal"], languages=["az", "en"])),
-                 ('"уголовный кодекс" OR court', Filters(outlets=["report", "kursiv"]))]
+                 ('"уголовный кодекс" OR court', Filters(outlets=["report", "kursiv"])),
+                 ("закон", Filters(date_from="0001-01-01", date_to="9999-12-31"))]
 SPLITS = [None, "jurisdiction", "stage", "language", "outlet"]
 
 
