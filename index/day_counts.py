@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from datetime import datetime
 from typing import Any, Iterable
 
+from index import facet_terms
 from index.query import ParsedQuery
 from index.store import Filters, parse_bound
 
@@ -77,14 +77,10 @@ def rebuild(db: sqlite3.Connection) -> None:
 
 
 def answers(parsed: ParsedQuery, filters: Filters) -> bool:
-    """Whether the counts can answer: no text, day-sized date bounds, nothing on fetch times, and
-    no empty filter value (which the counts' "" would match and the articles' NULL would not)."""
-    if parsed.groups or parsed.negatives or filters.fetched_from:
-        return False
-    if any(isinstance(parse_bound(b), datetime) for b in (filters.date_from, filters.date_to) if b):
-        return False
-    return all(all(v for v in values or ()) for values in
-               (filters.languages, filters.outlets, filters.stages, filters.jurisdictions))
+    """Whether the counts can answer: no text, and filters the counts hold (facet_terms.expressible:
+    day-sized date bounds, nothing on fetch times, no empty value, which the counts' "" would match
+    and the articles' NULL would not)."""
+    return not (parsed.groups or parsed.negatives) and facet_terms.expressible(filters)
 
 
 def facet_clauses(alias: str, filters: Filters) -> tuple[list[str], list[Any]]:
