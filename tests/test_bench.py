@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from lexwatch.bench import replica_day
 from lexwatch.bench.bigsite import serve_site
 from lexwatch.bench.synthetic import synthetic_articles
@@ -61,3 +63,16 @@ def test_generated_site_serves_sitemaps_and_articles():
         article = urlset.split("<loc>")[1].split("</loc>")[0]
         page = urllib.request.urlopen(base + article).read().decode()
     assert '<html lang="en">' in page and "<article>" in page
+
+
+@pytest.mark.es
+def test_search_only_bench_fills_both_stores_without_baselines(tmp_path, es_url):
+    """`--stages search` compares search and timeline latency only: no index baselines are written,
+    and Elasticsearch is timed after its merges settle (the wait is in the search row's note)."""
+    from lexwatch.bench import stores
+    figures = stores.bench_stores(120, tmp_path, es_url, baselines=False)
+    assert figures["index_embedded"]["baseline"] is None and figures["index_es"]["baseline"] is None
+    assert not (tmp_path / "baseline.db").exists()
+    assert figures["es_merge_wait_s"] >= 3.0   # three quiet polls, one second apart
+    for kind in ("embedded_search", "embedded_timeline", "es_search", "es_timeline"):
+        assert 0 < figures[kind]["p50_ms"] <= figures[kind]["p95_ms"]

@@ -63,7 +63,7 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
                                       f"new/updated articles; first crawl {m['first']['requests']} requests"))
         store_figures: dict[str, Any] = {}
         if "index" in stages or "search" in stages or "memory" in stages:
-            store_figures = stores.bench_stores(n, work, es_url, progress)
+            store_figures = stores.bench_stores(n, work, es_url, progress, baselines="index" in stages)
         if "index" in stages:
             m = store_figures["index_embedded"]
             r = m["lexwatch"] / m["baseline"]
@@ -83,6 +83,8 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
                 if es:
                     r = emb["p95_ms"] / es["p95_ms"]
                     note = f"p50 {emb['p50_ms']:.1f} vs ES {es['p50_ms']:.1f} ms"
+                    if kind == "search" and "es_merge_wait_s" in store_figures:
+                        note += f"; ES timed after its merges settled ({store_figures['es_merge_wait_s']:.0f} s)"
                     if cached := store_figures.get(f"es_{kind}_cached"):
                         note += (f"; ES request cache off (with it, repeated timelines: p95 {cached['p95_ms']:.1f}, "
                                  f"p50 {cached['p50_ms']:.1f} ms)")

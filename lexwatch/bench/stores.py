@@ -69,10 +69,11 @@ def _remove_db(path: Path) -> None:
 
 
 def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lambda _: None,
-                   seed: int = 3) -> tuple[dict[str, Any], SqliteStore]:
+                   seed: int = 3, baseline_run: bool = True) -> tuple[dict[str, Any], SqliteStore]:
     """Upsert n synthetic articles through SqliteStore, chunk by chunk, and, per chunk, the same rows
     (prepared outside the clock: time key, row tuple, JSON, lemmas, facet words) with plain executemany into the same tables
-    of another file. Returns the figures and the filled store (kept for the search stage)."""
+    of another file. Returns the figures and the filled store (kept for the search stage).
+    Without `baseline_run` (a search-only run) only the store is filled."""
     store = SqliteStore(f"sqlite:///{workdir / 'search.db'}")
     base_path = workdir / "baseline.db"
     base = SqliteStore(f"sqlite:///{base_path}")
@@ -83,6 +84,11 @@ def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lamb
         start = time.perf_counter()
         store.upsert(chunk)
         ours += time.perf_counter() - start
+        done += len(chunk)
+        if done % 100_000 == 0:
+            progress(f"  embedded: {done:,} of {n:,} articles")
+        if not baseline_run:
+            continue
         rows = [(rowid + i,) + base._row(a) for i, a in enumerate(chunk, 1)]
         time_key = [(keys.key(time_keys.prefix(r[10])), r[0]) for r in rows]
         fts = [(key, lemma_text(f"{a.title}\n{a.body}", a.language),
@@ -101,17 +107,16 @@ def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lamb
         base.db.executemany("INSERT INTO article_jurisdictions(code, article_rowid) VALUES (?,?)", juris)
         base.db.execute("COMMIT")
         baseline += time.perf_counter() - start
-        done += len(chunk)
-        if done % 100_000 == 0:
-            progress(f"  embedded: {done:,} of {n:,} articles")
     base.close()
     _remove_db(base_path)
+    if not baseline_run:
+        return {"lexwatch": n / ours, "baseline": None, "unit": "docs/s", "n": n}, store
     return {"lexwatch": n / ours, "baseline": n / baseline, "unit": "docs/s", "n": n,
             "note": f"{ours:.1f} s vs {baseline:.1f} s for {n:,} docs"}, store
 
 
 def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: None,
-             seed: int = 3) -> tuple[dict[str, Any], Any]:
+             seed: int = 3, baseline_run: bool = True) -> tuple[dict[str, Any], Any]:
     """Upsert n synthetic articles through ElasticsearchStore, a stream of STREAM_BLOCK at a time, and
     the same prepared documents with helpers.bulk (BATCH per request) into an index with the same mapping. Returns the figures and the
     filled store (kept for the search stage; the baseline index is deleted)."""
@@ -125,7 +130,8 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
     index = "lexwatch-bench-baseline"
     spec = mapping_file()
     client.options(ignore_status=404).indices.delete(index=index)
-    client.indices.create(index=index, settings=spec["settings"], mappings=spec["mappings"])
+    if baseline_run:
+        client.indices.create(index=index, settings=spec["settings"], mappings=spec["mappings"])
     ours = baseline = 0.0
     done = 0
 
@@ -143,8 +149,10 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
         # Blocks of a stream (as reprocess and migrations hand it to upsert), taking turns at going
         # first so that neither side always meets the other's segment merges.
         for turn, block in enumerate(batched(synthetic_articles(n, seed=seed), STREAM_BLOCK)):
-            docs = [to_document(a) for a in block]
-            if turn % 2:
+            docs = [to_document(a) for a in block] if baseline_run else []
+            if not baseline_run:
+                ours += timed_upsert(block)
+            elif turn % 2:
                 baseline += timed_bulk(docs)
                 ours += timed_upsert(block)
             else:
@@ -156,30 +164,38 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
         start = time.perf_counter()
         client.indices.refresh(index="lexwatch-bench-search")
         ours += time.perf_counter() - start
-        start = time.perf_counter()
-        client.indices.refresh(index=index)
-        baseline += time.perf_counter() - start
+        if baseline_run:
+            start = time.perf_counter()
+            client.indices.refresh(index=index)
+            baseline += time.perf_counter() - start
     finally:
         client.options(ignore_status=404).indices.delete(index=index)
+    if not baseline_run:
+        return {"lexwatch": n / ours, "baseline": None, "unit": "docs/s", "n": n}, store
     return {"lexwatch": n / ours, "baseline": n / baseline, "unit": "docs/s", "n": n,
             "note": f"{ours:.1f} s vs {baseline:.1f} s for {n:,} docs"}, store
 
 
 def bench_stores(n: int, workdir: Path, es_url: str | None,
-                 progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """Index figures of both stores and search/timeline latency on the same n articles."""
-    progress(f"index (embedded): {n:,} upserts vs plain executemany …")
+                 progress: Callable[[str], None] = lambda _: None, baselines: bool = True) -> dict[str, Any]:
+    """Index figures of both stores and search/timeline latency on the same n articles. Without
+    `baselines` the index baselines are not written (a search-only run: half the time at 1M)."""
+    progress(f"index (embedded): {n:,} upserts" + (" vs plain executemany …" if baselines else " …"))
     out: dict[str, Any] = {"n": n}
-    out["index_embedded"], embedded = bench_embedded(n, workdir, progress)
+    out["index_embedded"], embedded = bench_embedded(n, workdir, progress, baseline_run=baselines)
     progress("search and timeline (embedded) …")
     out["embedded_search"] = time_queries(embedded)
     out["embedded_timeline"] = time_timelines(embedded)
     embedded.close()
     out["store_path"] = str(workdir / "search.db")
     if es_url:
-        progress(f"index (Elasticsearch): {n:,} upserts vs helpers.bulk …")
-        out["index_es"], es = bench_es(es_url, n, progress)
+        progress(f"index (Elasticsearch): {n:,} upserts" + (" vs helpers.bulk …" if baselines else " …"))
+        out["index_es"], es = bench_es(es_url, n, progress, baseline_run=baselines)
         try:
+            # Right after a bulk load Elasticsearch goes on merging segments for minutes; queries timed
+            # then measure the merges too (p95 twice that of a settled index in one run). The embedded
+            # store merges inside its writes, so both are timed at rest.
+            out["es_merge_wait_s"] = wait_for_merges(es.es, es.alias, progress)
             progress("search and timeline (Elasticsearch) …")
             out["es_search"] = time_queries(es)
             # Repeating a timeline lets ES answer from its shard request cache, which the embedded
@@ -190,6 +206,20 @@ def bench_stores(n: int, workdir: Path, es_url: str | None,
         finally:
             es.drop()
     return out
+
+
+def wait_for_merges(client, index: str, progress: Callable[[str], None] = lambda _: None,
+                    limit: float = 1800.0) -> float:
+    """Seconds until `index` has had no merge running for three polls in a row (at most `limit`)."""
+    start = time.perf_counter()
+    quiet = 0
+    while quiet < 3 and time.perf_counter() - start < limit:
+        stats = client.indices.stats(index=index, metric="merge")
+        quiet = quiet + 1 if stats["_all"]["total"]["merges"]["current"] == 0 else 0
+        time.sleep(1.0)
+    waited = time.perf_counter() - start
+    progress(f"  Elasticsearch: merges settled after {waited:.0f} s")
+    return round(waited, 1)
 
 
 def scratch_dir() -> Path:
