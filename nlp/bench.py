@@ -22,7 +22,11 @@ def measure(pages: list[tuple[str, bytes]] | None = None, rounds: int = 3) -> di
     pages = pages or sample_pages()
     if not pages:
         raise ValueError("no pages to benchmark")
-    analyze_page(pages[0][1], pages[0][0])          # warm-up: models and matchers
+    # Warm-up pass over every page: each language builds its models and matchers on its first page,
+    # which a single-page warm-up would leave inside the timed rounds.
+    for url, body in pages:
+        analyze_page(body, url)
+        bare_extract(body.decode("utf-8", errors="replace"))
     # Page by page, the two take turns going first: on a shared machine, load that comes and goes
     # then falls on both sides alike instead of on whichever block ran during it.
     ours = bare = 0.0
