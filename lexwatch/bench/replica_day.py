@@ -30,7 +30,7 @@ ROTATION = (("report", "report", ("az", "ru", "en"), ("milli-majlis", "domestic-
 def _story(rng: random.Random, number: int, outlet: str, site: str, langs: tuple[str, ...],
            sections: tuple[str, ...]) -> str:
     section = rng.choice(sections)
-    minute = 8 * 60 + number * 5
+    minute = (8 * 60 + number * 5) % (24 * 60)   # a big day wraps round the clock
     lines = ["", "[[story]]", f'key = "bench-day3-{number}"', f'published = "{DATE} {minute // 60:02d}:{minute % 60:02d}"',
              f'section = "{section}"', f"day = {DAY}"]
     if outlet == "kursiv":
