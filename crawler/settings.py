@@ -33,6 +33,11 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 LEXWATCH_RETRY_AFTER_MAX = 600       # seconds; a longer Retry-After gives the page up for this run
 REDIRECT_MAX_TIMES = 5
+# Per response Scrapy starts CONCURRENT_ITEMS tasks to work through the spider's output (100 by
+# default); a page yields one article or a few links, so 100 tasks a page was pure overhead.
+CONCURRENT_ITEMS = 16
+# The check re-reads a callback's source on every response (its cache misses bound methods).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 LEXWATCH_MAX_PAGES = 200             # pages followed in one listing chain
 LEXWATCH_ARCHIVE_MAX_DAYS = 62       # dated archives are read for windows up to this many days
 LEXWATCH_MAX_ATTEMPTS = 3            # runs a pending article or listing page is tried in
