@@ -37,15 +37,19 @@ class BareSpider(scrapy.Spider):
 
 def _bare_main(urls_file: str, result_file: str) -> None:
     from scrapy.crawler import CrawlerProcess
+
+    from crawler.run import cpu_seconds, track_cpu_from_open
     urls = json.loads(Path(urls_file).read_text())
     process = CrawlerProcess({**FAST, "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False})
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler, urls=urls)
+    cpu_at_open = track_cpu_from_open([crawler])
     process.start()
+    cpu = cpu_seconds() - cpu_at_open["first"]
     stats = crawler.stats.get_stats()
     Path(result_file).write_text(json.dumps({
         "pages": stats.get("downloader/response_count", 0),
-        "seconds": stats["elapsed_time_seconds"]}))
+        "seconds": stats["elapsed_time_seconds"], "cpu_seconds": cpu}))
 
 
 def _bare_crawl(urls: list[str], work: Path) -> dict[str, Any]:
@@ -56,8 +60,10 @@ def _bare_crawl(urls: list[str], work: Path) -> dict[str, Any]:
     return json.loads((work / "bare.json").read_text())
 
 
-def bench_crawl(outlets: list[str] | None = None, workers: int = 0) -> dict[str, Any]:
-    """`workers`: LEXWATCH_ANALYZE_WORKERS for the full crawl (0: analysis in the crawl process)."""
+def bench_crawl(outlets: list[str] | None = None, workers: int = 0, alternative: int | None = 1) -> dict[str, Any]:
+    """`workers`: LEXWATCH_ANALYZE_WORKERS for the full crawl (0, the default: analysis in the crawl
+    process); `alternative`: a second full crawl with that many workers, reported in the note. CPU
+    seconds per article of both sides are in the note too: on two cores they decide the ratio."""
     from crawler.replicas import start_replicas
     from crawler.run import crawl
 
@@ -70,17 +76,25 @@ def bench_crawl(outlets: list[str] | None = None, workers: int = 0) -> dict[str,
         article_urls = [u for u in urls if u in articles]
         runs = sorted((_bare_crawl(urls, work) for _ in range(3)), key=lambda r: r["seconds"])
         bare = runs[1]   # the median: a sub-second crawl is noisy
-        full = crawl(outlets, store_url=f"sqlite:///{work}/bench.db", base_urls=replicas.base_urls,
-                     warc_dir=str(work / "warc"), settings={**FAST, "LEXWATCH_ANALYZE_WORKERS": workers})
+        runs = {}
+        for n in (workers, alternative) if alternative is not None else (workers,):
+            runs[n] = crawl(outlets, store_url=f"sqlite:///{work}/bench-{n}.db", base_urls=replicas.base_urls,
+                            warc_dir=str(work / f"warc-{n}"), settings={**FAST, "LEXWATCH_ANALYZE_WORKERS": n})
+    full = runs[workers]
     seconds = max(o["crawl_seconds"] for o in full["outlets"].values())
     stored = full["totals"]["articles_stored"]
-    return {
-        "lexwatch": round(stored / seconds, 2),
-        "baseline": round(len(article_urls) / bare["seconds"], 2),
-        "unit": "articles/s",
-        "note": f"{len(urls)} pages, {len(article_urls)} articles, analysis workers {workers}; full pipeline {seconds:.1f} s "
-                f"({full['totals']['pages_fetched']} pages), bare Scrapy {bare['seconds']:.1f} s ({bare['pages']} pages)",
-    }
+    baseline = len(article_urls) / bare["seconds"]
+    note = (f"{len(urls)} pages, {len(article_urls)} articles, analysis workers {workers}; full pipeline {seconds:.1f} s "
+            f"({full['totals']['pages_fetched']} pages, {1000 * full['totals']['cpu_seconds'] / stored:.0f} ms CPU an "
+            f"article), bare Scrapy {bare['seconds']:.1f} s ({bare['pages']} pages, "
+            f"{1000 * bare['cpu_seconds'] / len(article_urls):.0f} ms CPU an article)")
+    if alternative is not None and alternative != workers:
+        other = runs[alternative]
+        other_s = max(o["crawl_seconds"] for o in other["outlets"].values())
+        rate = other["totals"]["articles_stored"] / other_s
+        note += (f"; with {alternative} analysis worker{'s' if alternative > 1 else ''}: {rate:.0f} articles/s "
+                 f"(ratio {rate / baseline:.2f})")
+    return {"lexwatch": round(stored / seconds, 2), "baseline": round(baseline, 2), "unit": "articles/s", "note": note}
 
 
 def bench_recrawl(articles: int = 100, seed: int = 5) -> dict[str, Any]:
@@ -151,5 +165,4 @@ if __name__ == "__main__":
     elif len(sys.argv) == 3:
         _bare_main(sys.argv[1], sys.argv[2])
     else:
-        for workers in (0, 2):
-            print(json.dumps(bench_crawl(sys.argv[1:] or None, workers=workers), indent=1))
+        print(json.dumps(bench_crawl(sys.argv[1:] or None), indent=1))

@@ -88,6 +88,26 @@ def summarize(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
     }
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its reaped children (analysis workers, shut down by the time
+    a crawl returns, are counted whole: their model loading too)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def track_cpu_from_open(crawlers) -> dict[str, float]:
+    """{"first": CPU seconds when the first spider opened}, filled in once it has: the crawl's CPU
+    from there on leaves out process start-up and the models' loading (done before spider_opened)."""
+    from scrapy import signals
+    marks: dict[str, float] = {}
+
+    def opened(spider):
+        marks.setdefault("first", cpu_seconds())
+    for crawler in crawlers:
+        crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
+    return marks
+
+
 def _totals(outlets: dict[str, dict[str, Any]], elapsed: float) -> dict[str, Any]:
     keys = ("pages_fetched", "article_pages", "articles_stored", "articles_updated", "articles_unchanged",
             "errors", "not_modified", "retries")
@@ -145,6 +165,7 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
         process.crawl(crawler, lang=",".join(offered) or None, since=since, until=until,
                       sources=",".join(sources) if sources else None)
         crawlers[outlet] = crawler
+    cpu_at_open = track_cpu_from_open(crawlers.values())
     if not crawlers:
         raise CrawlError(f"no outlet among {', '.join(chosen)} publishes in {', '.join(lang_list or [])}")
     started = time.monotonic()
@@ -152,6 +173,7 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
         loop = task.LoopingCall(lambda: print(_progress_line(crawlers, started), file=sys.stderr, flush=True))
         loop.start(progress, now=False)
     process.start()
+    cpu = cpu_seconds() - cpu_at_open["first"] if "first" in cpu_at_open else 0.0
     elapsed = time.monotonic() - started
     if progress:
         print(_progress_line(crawlers, started), file=sys.stderr, flush=True)
@@ -159,6 +181,7 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
     if process.bootstrap_failed or any(o["finish_reason"] is None for o in per_outlet.values()):
         raise CrawlError("a spider failed to start; see the log above")
     totals = _totals(per_outlet, elapsed)
+    totals["cpu_seconds"] = round(cpu, 3)
     return {"outlets": per_outlet, "totals": totals, "pages": totals["pages_fetched"],
             "stored": totals["articles_stored"], "updated": totals["articles_updated"], "errors": totals["errors"]}
 

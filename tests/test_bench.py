@@ -76,3 +76,13 @@ def test_search_only_bench_fills_both_stores_without_baselines(tmp_path, es_url)
     assert figures["es_merge_wait_s"] >= 3.0   # three quiet polls, one second apart
     for kind in ("embedded_search", "embedded_timeline", "es_search", "es_timeline"):
         assert 0 < figures[kind]["p50_ms"] <= figures[kind]["p95_ms"]
+
+
+def test_crawl_bench_reports_both_sides_cpu_and_the_worker_alternative():
+    """The crawl row's machinery on one outlet: the full pipeline stores every article page the bare
+    crawl fetched, and the note carries the CPU per article of both sides and the worker-pool run."""
+    from crawler.bench import bench_crawl
+    m = bench_crawl(["kursiv"], workers=0, alternative=1)
+    assert m["lexwatch"] > 0 and m["baseline"] > 0 and m["unit"] == "articles/s"
+    assert "analysis workers 0" in m["note"] and "with 1 analysis worker:" in m["note"]
+    assert m["note"].count("ms CPU an article") == 2
