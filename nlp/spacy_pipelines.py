@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import IS_ALPHA, LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
@@ -164,8 +166,16 @@ def analyzer(rule_language: str) -> Analyzer:
             return doc
     else:
         def set_lemmas(doc: Doc) -> Doc:
-            for t in doc:
-                t.lemma_ = morph.lemma(t.lower_, rule_language) if t.is_alpha else t.lower_
+            # Through arrays, not Token objects: a Token per word cost more than the lemmas themselves.
+            if not len(doc):
+                return doc
+            strings = doc.vocab.strings
+            lower, alpha = doc.to_array([LOWER, IS_ALPHA]).T.tolist()
+            words = [strings[h] for h in lower]
+            keys = morph.word_keys([w for w, a in zip(words, alpha) if a], rule_language)
+            lemmas = iter(keys)
+            hashes = [strings.add(next(lemmas)) if a else h for h, a in zip(lower, alpha)]
+            doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
             return doc
 
     name = f"lexwatch_lemmas_{rule_language}"
