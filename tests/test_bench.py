@@ -30,6 +30,7 @@ def test_bench_writes_the_table_and_json_on_tiny_sizes(tmp_path):
     assert rows["index (Elasticsearch)"]["meets"] is None   # no ES given: shown as not run
     assert rows["memory: export peak RSS"]["lexwatch"] > 0 and "150 articles" in rows["memory: export peak RSS"]["scale"]
     assert result["meta"]["sizes"]["articles"] == 150
+    assert result["meta"]["command"] == "lexwatch bench --quick --stages index,search,memory"
 
 
 def test_synthetic_corpus_is_reproducible_from_its_seed():

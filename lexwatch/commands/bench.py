@@ -53,6 +53,8 @@ def run(args):
     started = time.time()
     rows = report.collect(stages, sizes, args.es_url, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     command = "lexwatch bench " + (f"--scale {name}" if args.scale else "--quick")
+    if stages != set(report.STAGES):   # the table says which stages it holds
+        command += " --stages " + ",".join(s for s in report.STAGES if s in stages)
     meta = {"command": command, "scale": f"{sizes['articles']:,} articles for index/search/export, "
                                          f"{sizes['crawl_pages']:,}-page crawl for memory",
             "sizes": sizes, "python": platform.python_version(), "cpus": os.cpu_count(),
