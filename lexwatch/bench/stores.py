@@ -192,9 +192,9 @@ def bench_stores(n: int, workdir: Path, es_url: str | None,
         progress(f"index (Elasticsearch): {n:,} upserts" + (" vs helpers.bulk …" if baselines else " …"))
         out["index_es"], es = bench_es(es_url, n, progress, baseline_run=baselines)
         try:
-            # Right after a bulk load Elasticsearch goes on merging segments for minutes; queries timed
-            # then measure the merges too (p95 twice that of a settled index in one run). The embedded
-            # store merges inside its writes, so both are timed at rest.
+            # Right after a bulk load Elasticsearch goes on merging segments for many minutes (17 at
+            # 1M); queries timed then would share the cores with the merges. The embedded store merges
+            # inside its writes, so both are timed at rest.
             out["es_merge_wait_s"] = wait_for_merges(es.es, es.alias, progress)
             progress("search and timeline (Elasticsearch) …")
             out["es_search"] = time_queries(es)
