@@ -76,11 +76,11 @@ def bench_crawl(outlets: list[str] | None = None, workers: int = 0, alternative:
         article_urls = [u for u in urls if u in articles]
         runs = sorted((_bare_crawl(urls, work) for _ in range(3)), key=lambda r: r["seconds"])
         bare = runs[1]   # the median: a sub-second crawl is noisy
-        runs = {}
+        full_runs = {}
         for n in (workers, alternative) if alternative is not None else (workers,):
-            runs[n] = crawl(outlets, store_url=f"sqlite:///{work}/bench-{n}.db", base_urls=replicas.base_urls,
-                            warc_dir=str(work / f"warc-{n}"), settings={**FAST, "LEXWATCH_ANALYZE_WORKERS": n})
-    full = runs[workers]
+            full_runs[n] = crawl(outlets, store_url=f"sqlite:///{work}/bench-{n}.db", base_urls=replicas.base_urls,
+                                 warc_dir=str(work / f"warc-{n}"), settings={**FAST, "LEXWATCH_ANALYZE_WORKERS": n})
+    full = full_runs[workers]
     seconds = max(o["crawl_seconds"] for o in full["outlets"].values())
     stored = full["totals"]["articles_stored"]
     baseline = len(article_urls) / bare["seconds"]
@@ -89,7 +89,7 @@ def bench_crawl(outlets: list[str] | None = None, workers: int = 0, alternative:
             f"article), bare Scrapy {bare['seconds']:.1f} s ({bare['pages']} pages, "
             f"{1000 * bare['cpu_seconds'] / len(article_urls):.0f} ms CPU an article)")
     if alternative is not None and alternative != workers:
-        other = runs[alternative]
+        other = full_runs[alternative]
         other_s = max(o["crawl_seconds"] for o in other["outlets"].values())
         rate = other["totals"]["articles_stored"] / other_s
         note += (f"; with {alternative} analysis worker{'s' if alternative > 1 else ''}: {rate:.0f} articles/s "
