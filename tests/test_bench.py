@@ -87,3 +87,15 @@ def test_crawl_bench_reports_both_sides_cpu_and_the_worker_alternative():
     assert m["lexwatch"] > 0 and m["baseline"] > 0 and m["unit"] == "articles/s"
     assert "analysis workers 0" in m["note"] and "with 1 analysis worker:" in m["note"]
     assert m["note"].count("ms CPU an article") == 2
+
+
+def test_a_big_generated_day_keeps_every_story_within_the_day():
+    """Stories are five minutes apart from 08:00; past 16 hours of them the clock wraps (it used to
+    write hour 24 and the replica build failed)."""
+    import random
+    from datetime import datetime
+    rng = random.Random(1)
+    for number in (0, 191, 192, 500):
+        story = replica_day._story(rng, number, "report", "report", ("az",), ("finance",))
+        published = next(line for line in story.splitlines() if line.startswith("published"))
+        assert datetime.fromisoformat(published.split('"')[1]).date().isoformat() == replica_day.DATE
