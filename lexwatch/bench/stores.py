@@ -76,7 +76,7 @@ def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lamb
     Without `baseline_run` (a search-only run) only the store is filled."""
     store = SqliteStore(f"sqlite:///{workdir / 'search.db'}")
     base_path = workdir / "baseline.db"
-    base = SqliteStore(f"sqlite:///{base_path}")
+    base = SqliteStore(f"sqlite:///{base_path}") if baseline_run else None
     ours = baseline = 0.0
     done = rowid = 0
     keys = time_keys.Allocator(None)   # the same time keys the store gives in a fresh file
@@ -87,7 +87,7 @@ def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lamb
         done += len(chunk)
         if done % 100_000 == 0:
             progress(f"  embedded: {done:,} of {n:,} articles")
-        if not baseline_run:
+        if base is None:
             continue
         rows = [(rowid + i,) + base._row(a) for i, a in enumerate(chunk, 1)]
         time_key = [(keys.key(time_keys.prefix(r[10])), r[0]) for r in rows]
@@ -107,10 +107,10 @@ def bench_embedded(n: int, workdir: Path, progress: Callable[[str], None] = lamb
         base.db.executemany("INSERT INTO article_jurisdictions(code, article_rowid) VALUES (?,?)", juris)
         base.db.execute("COMMIT")
         baseline += time.perf_counter() - start
+    if base is None:
+        return {"lexwatch": n / ours, "baseline": None, "unit": "docs/s", "n": n}, store
     base.close()
     _remove_db(base_path)
-    if not baseline_run:
-        return {"lexwatch": n / ours, "baseline": None, "unit": "docs/s", "n": n}, store
     return {"lexwatch": n / ours, "baseline": n / baseline, "unit": "docs/s", "n": n,
             "note": f"{ours:.1f} s vs {baseline:.1f} s for {n:,} docs"}, store
 
@@ -149,15 +149,14 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
         # Blocks of a stream (as reprocess and migrations hand it to upsert), taking turns at going
         # first so that neither side always meets the other's segment merges.
         for turn, block in enumerate(batched(synthetic_articles(n, seed=seed), STREAM_BLOCK)):
-            docs = [to_document(a) for a in block] if baseline_run else []
             if not baseline_run:
                 ours += timed_upsert(block)
             elif turn % 2:
-                baseline += timed_bulk(docs)
+                baseline += timed_bulk([to_document(a) for a in block])
                 ours += timed_upsert(block)
             else:
                 ours += timed_upsert(block)
-                baseline += timed_bulk(docs)
+                baseline += timed_bulk([to_document(a) for a in block])
             done += len(block)
             if done % 100_000 == 0:
                 progress(f"  Elasticsearch: {done:,} of {n:,} articles")
