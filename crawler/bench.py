@@ -18,7 +18,7 @@ from typing import Any
 
 import scrapy
 
-from crawler.run import REPLICA_SETTINGS
+from lexwatch.crawler.run import REPLICA_SETTINGS
 
 FAST = {**REPLICA_SETTINGS, "CONCURRENT_REQUESTS": 16, "LEXWATCH_RETRY_AFTER_MAX": 5}
 
@@ -38,7 +38,7 @@ class BareSpider(scrapy.Spider):
 def _bare_main(urls_file: str, result_file: str) -> None:
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.run import cpu_seconds, track_cpu_from_open
+    from lexwatch.crawler.run import cpu_seconds, track_cpu_from_open
     urls = json.loads(Path(urls_file).read_text())
     process = CrawlerProcess({**FAST, "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False})
     crawler = process.create_crawler(BareSpider)
@@ -53,9 +53,9 @@ def _bare_main(urls_file: str, result_file: str) -> None:
 
 
 def _bare_crawl(urls: list[str], work: Path) -> dict[str, Any]:
-    from crawler.run import child_env
+    from lexwatch.crawler.run import child_env
     (work / "urls.json").write_text(json.dumps(urls))
-    subprocess.run([sys.executable, "-m", "crawler.bench", str(work / "urls.json"), str(work / "bare.json")],
+    subprocess.run([sys.executable, "-m", "lexwatch.crawler.bench", str(work / "urls.json"), str(work / "bare.json")],
                    check=True, env=child_env())
     return json.loads((work / "bare.json").read_text())
 
@@ -64,8 +64,8 @@ def bench_crawl(outlets: list[str] | None = None, workers: int = 0, alternative:
     """`workers`: LEXWATCH_ANALYZE_WORKERS for the full crawl (0, the default: analysis in the crawl
     process); `alternative`: a second full crawl with that many workers, reported in the note. CPU
     seconds per article of both sides are in the note too: on two cores they decide the ratio."""
-    from crawler.replicas import start_replicas
-    from crawler.run import crawl
+    from lexwatch.crawler.replicas import start_replicas
+    from lexwatch.crawler.run import crawl
 
     with tempfile.TemporaryDirectory(prefix="lexwatch-bench-") as tmp, start_replicas(outlets=outlets) as replicas:
         work = Path(tmp)
@@ -102,8 +102,8 @@ def bench_recrawl(articles: int = 100, seed: int = 5) -> dict[str, Any]:
     the replicas' own day 2 (14 new, 3 updated pages) and a generated day 3 with about `articles`
     new pages across every edition (lexwatch.bench.replica_day). Every request the sites answered
     counts, robots.txt included."""
-    from crawler.replicas import start_replicas
-    from crawler.run import crawl
+    from lexwatch.crawler.replicas import start_replicas
+    from lexwatch.crawler.run import crawl
     from lexwatch.bench import replica_day
 
     days: dict[int, dict[str, Any]] = {}
@@ -126,10 +126,10 @@ def bench_recrawl(articles: int = 100, seed: int = 5) -> dict[str, Any]:
 
 def _memory_main(base_urls_file: str, work: str, result_file: str) -> None:
     """In a fresh process: load the models, note the resident set, crawl, note its peak."""
-    from crawler.pipelines.analyze import warm_up
-    from crawler.run import crawl_in_process
+    from lexwatch.crawler.pipelines.analyze import warm_up
+    from lexwatch.crawler.run import crawl_in_process
     from lexwatch.export.memory import _peak_mb, _reset_peak, _status_mb
-    from nlp.morph import lemma_text
+    from lexwatch.nlp.morph import lemma_text
 
     warm_up(["ru", "kk", "en"], "http://127.0.0.1/warm-up", "kursiv")
     lemma_text("штрафы fines", "ru")
@@ -148,13 +148,13 @@ def _memory_main(base_urls_file: str, work: str, result_file: str) -> None:
 def bench_crawl_memory(pages: int = 10_000) -> dict[str, Any]:
     """Resident-set growth of a crawl of `pages` pages of a generated site (lexwatch.bench.bigsite)
     through the whole pipeline into a fresh store, measured from after the models are loaded."""
-    from crawler.run import child_env
+    from lexwatch.crawler.run import child_env
     from lexwatch.bench.bigsite import serve_site
 
     with tempfile.TemporaryDirectory(prefix="lexwatch-bench-") as tmp, serve_site(articles=pages) as site:
         work = Path(tmp)
         (work / "base_urls.json").write_text(json.dumps(site.base_urls))
-        subprocess.run([sys.executable, "-m", "crawler.bench", "--memory", str(work / "base_urls.json"), tmp,
+        subprocess.run([sys.executable, "-m", "lexwatch.crawler.bench", "--memory", str(work / "base_urls.json"), tmp,
                         str(work / "memory.json")], check=True, env=child_env())
         return json.loads((work / "memory.json").read_text())
 

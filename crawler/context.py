@@ -10,7 +10,7 @@ from functools import cached_property
 
 from scrapy import signals
 
-from crawler.state import CrawlState, state_path_for
+from lexwatch.crawler.state import CrawlState, state_path_for
 
 
 class CrawlContext:
@@ -32,7 +32,7 @@ class CrawlContext:
     def store(self):
         if not self.store_url:
             return None
-        from index.store import open_store
+        from lexwatch.index.store import open_store
         store = open_store(self.store_url)
         if hasattr(store, "refresh"):
             # A crawl only writes, and checks what is stored with realtime get/mget: forcing an

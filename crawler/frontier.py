@@ -50,11 +50,11 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.pipelines.store import StorePipeline
+from lexwatch.crawler.pipelines.store import StorePipeline
 
 logger = logging.getLogger(__name__)
 
-STORE_PIPELINE = "crawler.pipelines.store.StorePipeline"
+STORE_PIPELINE = "lexwatch.crawler.pipelines.store.StorePipeline"
 DEFAULT_PREFIX = "lexwatch"
 DEFAULT_HEARTBEAT = 30.0
 # A joining worker counts as alive this long before its first heartbeat: a crawl process opens its
@@ -69,19 +69,19 @@ def frontier_settings(url: str, prefix: str | None = None, item_pipelines: dict 
     prefix = prefix or DEFAULT_PREFIX
     pipelines = dict(item_pipelines or {})
     if STORE_PIPELINE in pipelines:
-        pipelines["crawler.frontier.SharedStorePipeline"] = pipelines.pop(STORE_PIPELINE)
+        pipelines["lexwatch.crawler.frontier.SharedStorePipeline"] = pipelines.pop(STORE_PIPELINE)
     return {
         "LEXWATCH_FRONTIER": url,
         "REDIS_URL": url,
-        "SCHEDULER": "crawler.frontier.SharedScheduler",
+        "SCHEDULER": "lexwatch.crawler.frontier.SharedScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
-        "SCHEDULER_SERIALIZER": "crawler.frontier",   # this module's loads/dumps: JSON
+        "SCHEDULER_SERIALIZER": "lexwatch.crawler.frontier",   # this module's loads/dumps: JSON
         "SCHEDULER_PERSIST": True,    # SharedScheduler.close clears the run when the last worker ends
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,   # never block the reactor on an empty queue
-        "SPIDER_MIDDLEWARES": {"crawler.frontier.SharedFrontierMiddleware": 5},
+        "SPIDER_MIDDLEWARES": {"lexwatch.crawler.frontier.SharedFrontierMiddleware": 5},
         "ITEM_PIPELINES": pipelines,
     }
 

@@ -1,6 +1,6 @@
 """Crawl throughput with 1 and with N crawler processes sharing one Redis frontier, on this machine.
 
-    python -m crawler.frontier_bench --copies 40 --processes 1,2 --redis redis://127.0.0.1:6390/0
+    python -m lexwatch.crawler.frontier_bench --copies 40 --processes 1,2 --redis redis://127.0.0.1:6390/0
 
 The replicas are too small to time a crawl (about 5 s of work after 10 s of start-up), so
 `scaled_replica` writes a copy of the Kursiv replica whose Russian edition also carries `copies`
@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.publishers import PUBLISHERS
-from crawler.replicas import REPLICA_ROOT, start_replicas
+from lexwatch.crawler.publishers import PUBLISHERS
+from lexwatch.crawler.replicas import REPLICA_ROOT, start_replicas
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "INFO", "LEXWATCH_RETRY_AFTER_MAX": 5,
@@ -76,7 +76,7 @@ def scaled_replica(dest: Path, copies: int) -> tuple[Path, int]:
 def run_round(processes: int, replicas, frontier: str | None, store_url: str, work: Path,
               outlets: list[str], delay: float = 0) -> dict[str, Any]:
     """Start `processes` crawls together (each its own state file and user agent); wait for all."""
-    from crawler.run import child_env, crawl_command
+    from lexwatch.crawler.run import child_env, crawl_command
     replicas.reset()
     procs = []
     started = time.time()
@@ -124,13 +124,13 @@ def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | No
                     redis.Redis.from_url(frontier).flushdb()
                     if store == "sqlite":
                         store_url = f"sqlite:///{work}/bench.db"
-                        from index.store import open_store
+                        from lexwatch.index.store import open_store
                         open_store(store_url).close()   # before the writers: they would race to create it
                     else:  # an Elasticsearch URL: a fresh alias per round
                         store_url = f"{store.rstrip('/')}/lexwatch-bench-{os.getpid()}-{attempt}-{n}"
                     rounds.append(run_round(n, replicas, frontier, store_url, work, ["kursiv"], delay))
                     if store != "sqlite":
-                        from index.es_store import ElasticsearchStore
+                        from lexwatch.index.es_store import ElasticsearchStore
                         ElasticsearchStore(store_url).drop()
     base = [r["articles_per_s"] for r in rounds if r["processes"] == counts[0]]
     out: dict[str, Any] = {"clone_articles": clones, "rounds": rounds}

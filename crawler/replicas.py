@@ -11,7 +11,7 @@ routes.json maps each URL to its file per publishing day. Pages name the real or
 (https://report.az/...); the server rewrites them to the replica origins it serves, so links lead
 where they would on the real site. Dynamic behaviour: conditional GET (ETag, Last-Modified ->
 304), 301 redirects, a page that answers 503 with Retry-After once and then 200, 404 for anything
-else. `python -m crawler.replicas` serves them until Ctrl-C.
+else. `python -m lexwatch.crawler.replicas` serves them until Ctrl-C.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from w3lib.url import url_query_cleaner
 
-from crawler.publishers import PUBLISHERS
+from lexwatch.crawler.publishers import PUBLISHERS
 from lexwatch.urls import TRACKING_PARAMS
 
 REPLICA_ROOT = Path(__file__).resolve().parent.parent / "tests" / "replicas"

@@ -8,14 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from crawler.pipelines.analyze import analyze
-from crawler.warc import read_responses, warc_files
+from lexwatch.crawler.pipelines.analyze import analyze
+from lexwatch.crawler.warc import read_responses, warc_files
 from lexwatch.urls import canonical_url
 
 
 def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200) -> dict[str, Any]:
-    from index.store import open_store
-    from nlp import AnalysisError
+    from lexwatch.index.store import open_store
+    from lexwatch.nlp import AnalysisError
 
     if not warc_files(warc_dir):
         raise FileNotFoundError(f"no WARC files under {warc_dir}")

@@ -2,7 +2,7 @@
 a child process (`crawl`, for callers that cannot host Twisted's one-shot reactor: demo, bench,
 tests). Both return the same stats dict.
 
-    from crawler.run import crawl
+    from lexwatch.crawler.run import crawl
     stats = crawl(["report", "kazinform", "kursiv"], langs=["az", "ru", "en"], since="2025-01-01",
                   store_url="sqlite:///data/lexwatch.db", base_urls=replicas.base_urls,
                   settings=REPLICA_SETTINGS)
@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.dates import Window
-from crawler.publishers import PUBLISHERS, normalize_langs
+from lexwatch.crawler.dates import Window
+from lexwatch.crawler.publishers import PUBLISHERS, normalize_langs
 
 # For the local replicas only: every replica shares the host 127.0.0.1 (one Scrapy download slot),
 # and the polite defaults would make a demo crawl take minutes.
@@ -34,9 +34,9 @@ class CrawlError(RuntimeError):
 def build_settings(store_url: str | None, base_urls: dict[str, str] | None = None,
                    warc_dir: str | None = None, overrides: dict[str, Any] | None = None):
     from scrapy.settings import Settings
-    from crawler.publishers import default_base_urls
+    from lexwatch.crawler.publishers import default_base_urls
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("lexwatch.crawler.settings", priority="project")
     if store_url:
         settings.set("LEXWATCH_STORE", store_url, priority="cmdline")
     settings.set("LEXWATCH_BASE_URLS", {**default_base_urls(), **(base_urls or {})}, priority="cmdline")
@@ -45,7 +45,7 @@ def build_settings(store_url: str | None, base_urls: dict[str, str] | None = Non
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     if settings.get("LEXWATCH_FRONTIER"):  # a frontier shared by many crawler processes, in Redis
-        from crawler.frontier import apply_frontier
+        from lexwatch.crawler.frontier import apply_frontier
         apply_frontier(settings)
     return settings
 
@@ -144,7 +144,7 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
     except ValueError as exc:
         raise CrawlError(f"bad date window: {exc}") from None
     if store_url:  # a foreign or damaged store file: one line now, not tracebacks from inside the engine
-        from index.store import StoreError, open_store
+        from lexwatch.index.store import StoreError, open_store
         try:
             open_store(store_url).close()
         except StoreError as exc:
@@ -196,7 +196,7 @@ def crawl_command(outlets: list[str] | None = None, langs: list[str] | str | Non
     spec = {"outlets": outlets, "langs": langs, "since": since, "until": until, "store_url": store_url,
             "base_urls": base_urls, "jobdir": jobdir, "warc_dir": warc_dir, "sources": sources,
             "settings": settings, "progress": progress, "log_file": log_file}
-    command = [sys.executable, "-m", "crawler.run", json.dumps(spec)]
+    command = [sys.executable, "-m", "lexwatch.crawler.run", json.dumps(spec)]
     return command + (["--result", result_path] if result_path else [])
 
 

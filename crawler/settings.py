@@ -3,11 +3,11 @@
 """
 import os
 
-from crawler.publishers import default_base_urls
+from lexwatch.crawler.publishers import default_base_urls
 
 BOT_NAME = "lexwatch"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["lexwatch.crawler.spiders"]
+NEWSPIDER_MODULE = "lexwatch.crawler.spiders"
 
 # -- politeness ------------------------------------------------------------------------------
 LEXWATCH_CONTACT_URL = os.environ.get("LEXWATCH_CONTACT_URL", "https://lexwatch.invalid/crawler")
@@ -46,24 +46,24 @@ LEXWATCH_MAX_ATTEMPTS = 3            # runs a pending article or listing page is
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,   # host-only; ours checks ports too
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,     # Scrapy 2.19's lets waiters through
-    "crawler.middlewares.boundary.SiteBoundaryMiddleware": 50,
+    "lexwatch.crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,     # Scrapy 2.19's lets waiters through
+    "lexwatch.crawler.middlewares.boundary.SiteBoundaryMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
-    "crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
-    "crawler.middlewares.frontier.ArticleFetchMiddleware": 650,   # nearer the wire than redirects: sees 301s
+    "lexwatch.crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+    "lexwatch.crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
+    "lexwatch.crawler.middlewares.frontier.ArticleFetchMiddleware": 650,   # nearer the wire than redirects: sees 301s
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.frontier.FrontierMiddleware": 800,
+    "lexwatch.crawler.middlewares.frontier.FrontierMiddleware": 800,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.warc.WarcCapturePipeline": 100,
-    "crawler.pipelines.analyze.AnalyzePipeline": 300,
-    "crawler.pipelines.window.WindowFilterPipeline": 400,
-    "crawler.pipelines.store.StorePipeline": 500,
+    "lexwatch.crawler.pipelines.warc.WarcCapturePipeline": 100,
+    "lexwatch.crawler.pipelines.analyze.AnalyzePipeline": 300,
+    "lexwatch.crawler.pipelines.window.WindowFilterPipeline": 400,
+    "lexwatch.crawler.pipelines.store.StorePipeline": 500,
 }
 EXTENSIONS = {
-    "crawler.extensions.JobdirGuard": 0,
+    "lexwatch.crawler.extensions.JobdirGuard": 0,
 }
 
 # -- lexwatch --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from crawler.state import open_crawl_db
+from lexwatch.crawler.state import open_crawl_db
 from lexwatch.article import Article
 
 SCHEMA = """

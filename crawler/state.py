@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS covered (edition TEXT PRIMARY KEY, at REAL);
 
 def state_path_for(store_url: str | None) -> Path:
     """sqlite:///data/x.db -> data/x.crawl-state.db; other stores get one under ./data/."""
-    from index.store import resolve_store_url, sqlite_path, store_directory
+    from lexwatch.index.store import resolve_store_url, sqlite_path, store_directory
     store_url = resolve_store_url(store_url)
     path = sqlite_path(store_url)
     if path:

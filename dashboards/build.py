@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dashboards import spec
-from dashboards.spec import AggVis, DateHistogram, PenaltiesTable, PhraseFilter, Terms
+from lexwatch.dashboards import spec
+from lexwatch.dashboards.spec import AggVis, DateHistogram, PenaltiesTable, PhraseFilter, Terms
 
 NDJSON_PATH = Path(__file__).with_name("lexwatch.ndjson")
 CORE_MIGRATION = "8.8.0"

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from dashboards.build import NDJSON_PATH
-from dashboards.sample import sample_articles
-from dashboards.spec import AggVis, Control, DateHistogram, PenaltiesTable, PhraseFilter, SavedSearch, Terms
+from lexwatch.dashboards.build import NDJSON_PATH
+from lexwatch.dashboards.sample import sample_articles
+from lexwatch.dashboards.spec import AggVis, Control, DateHistogram, PenaltiesTable, PhraseFilter, SavedSearch, Terms
 
 KEYWORD = {"keyword", "constant_keyword"}
 INTERVALS = {"d", "w", "M", "y"}
@@ -171,7 +171,7 @@ def _values(doc: dict[str, Any], dotted: str) -> list[Any]:
 def _bucket_keys(doc: dict[str, Any], bucket: Terms | DateHistogram) -> list[str]:
     if isinstance(bucket, Terms):
         return [str(v) for v in _values(doc, bucket.field)]
-    from index.timebuckets import bucket_start
+    from lexwatch.index.timebuckets import bucket_start
     return [bucket_start(date.fromisoformat(v[:10]), bucket.calendar_interval).isoformat()
             for v in _values(doc, bucket.field)]
 
@@ -299,8 +299,8 @@ def run_requests(plan: Plan, search: Callable[..., dict[str, Any]], docs: list[d
 
 # -- running it ----------------------------------------------------------------------------------
 def check(store_url: str, ndjson_path: Path = NDJSON_PATH) -> list[Finding]:
-    from index.es_store import ElasticsearchStore, to_document
-    from index.store import StoreError
+    from lexwatch.index.es_store import ElasticsearchStore, to_document
+    from lexwatch.index.store import StoreError
     plan = read_plan(ndjson_path.read_text(encoding="utf-8"))
     live = ElasticsearchStore(store_url)
     current = live.current_index()   # also: a clear error when the server is not there

@@ -1,4 +1,4 @@
 """Stores: where analysed Articles live and are searched. `open_store(url)` picks the implementation."""
-from index.store import Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport, open_store
+from lexwatch.index.store import Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport, open_store
 
 __all__ = ["Filters", "Hit", "SearchResult", "Store", "StoreError", "Timeline", "UpsertReport", "open_store"]

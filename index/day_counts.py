@@ -14,9 +14,9 @@ import sqlite3
 from collections import Counter, defaultdict
 from typing import Any, Iterable
 
-from index import facet_terms
-from index.query import ParsedQuery
-from index.store import Filters, parse_bound
+from lexwatch.index import facet_terms
+from lexwatch.index.query import ParsedQuery
+from lexwatch.index.store import Filters, parse_bound
 
 SCHEMA = """
 CREATE TABLE day_counts (

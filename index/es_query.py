@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
-from index.store import Filters, parse_bound
+from lexwatch.index.query import ParsedQuery, Term, parse_query, phrase_alternatives
+from lexwatch.index.store import Filters, parse_bound
 
 
 def _millis(bound: str) -> int:

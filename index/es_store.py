@@ -26,15 +26,15 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from index.highlight import snippet
-from index.es_query import build_query
-from index.query import parse_query
-from index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
+from lexwatch.index.highlight import snippet
+from lexwatch.index.es_query import build_query
+from lexwatch.index.query import parse_query
+from lexwatch.index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
                          Timeline, UpsertReport, batched, check_args, check_timeline_args)
-from index.timebuckets import bucket_starts, published_day
+from lexwatch.index.timebuckets import bucket_starts, published_day
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
-from nlp.morph import lemma_text
+from lexwatch.nlp.morph import lemma_text
 
 MAPPING_PATH = Path(__file__).with_name("es_mapping.json")
 DEFAULT_ALIAS = "lexwatch"

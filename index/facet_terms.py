@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from index.store import Filters, parse_bound
+from lexwatch.index.store import Filters, parse_bound
 
 _PREFIXES = (("l", "language"), ("o", "outlet"), ("s", "stage"))
 

@@ -9,8 +9,8 @@ import html
 import re
 from typing import Iterable
 
-from index.query import ParsedQuery
-from nlp.morph import WORD, word_keys
+from lexwatch.index.query import ParsedQuery
+from lexwatch.nlp.morph import WORD, word_keys
 
 SNIPPET_CHARS = 240
 

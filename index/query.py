@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlp.morph import query_variants, tokens
+from lexwatch.nlp.morph import query_variants, tokens
 
 MAX_TERMS = 32
 MAX_QUERY_CHARS = 2000         # analysts' queries are a line; a megabyte of text is not a query
@@ -44,7 +44,7 @@ def _term(text: str) -> Term | None:
 
 def parse_query(text: str | None) -> ParsedQuery:
     if text and len(text) > MAX_QUERY_CHARS:
-        from index.store import QueryError
+        from lexwatch.index.store import QueryError
         raise QueryError(f"query is longer than {MAX_QUERY_CHARS} characters")
     parsed = ParsedQuery()
     pending_or = False
@@ -66,7 +66,7 @@ def parse_query(text: str | None) -> ParsedQuery:
             parsed.groups.append([term])
         pending_or = False
     if sum(len(g) for g in parsed.groups) + len(parsed.negatives) > MAX_TERMS:
-        from index.store import QueryError
+        from lexwatch.index.store import QueryError
         raise QueryError(f"query has more than {MAX_TERMS} terms")
     return parsed
 
@@ -78,6 +78,6 @@ def phrase_alternatives(term: Term) -> list[str]:
     for keys in term:
         phrases = [f"{p} {k}".strip() for p in phrases for k in sorted(keys)]
         if len(phrases) > MAX_PHRASE_ALTERNATIVES:
-            from index.store import QueryError
+            from lexwatch.index.store import QueryError
             raise QueryError(f"phrase {' '.join(min(k, key=len) for k in term)!r} is too long; split it")
     return phrases

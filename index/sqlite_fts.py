@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from index import time_keys
-from index.store import Filters, parse_bound
-from index.timebuckets import bucket_start, bucket_starts
+from lexwatch.index import time_keys
+from lexwatch.index.store import Filters, parse_bound
+from lexwatch.index.timebuckets import bucket_start, bucket_starts
 
 Fetch = Callable[[str, list[Any]], list[tuple]]
 

@@ -15,15 +15,15 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator
 
-from index import day_counts, facet_terms, sqlite_fts, time_keys
-from index.highlight import snippet
-from index.query import ParsedQuery, Term, parse_query, phrase_alternatives
-from index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport, batched,
+from lexwatch.index import day_counts, facet_terms, sqlite_fts, time_keys
+from lexwatch.index.highlight import snippet
+from lexwatch.index.query import ParsedQuery, Term, parse_query, phrase_alternatives
+from lexwatch.index.store import (Filters, Hit, SearchResult, Store, StoreError, Timeline, UpsertReport, batched,
                          check_args, check_timeline_args, parse_bound, sqlite_path)
-from index.timebuckets import bucket_starts, bucket_start, published_day
+from lexwatch.index.timebuckets import bucket_starts, bucket_start, published_day
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
-from nlp.morph import lemma_text
+from lexwatch.nlp.morph import lemma_text
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 7

@@ -231,9 +231,9 @@ def open_store(url: str | None = None) -> Store:
     """sqlite:///path.db (default) or http(s)://host:9200[/alias] for Elasticsearch."""
     url = resolve_store_url(url)
     if url.startswith("sqlite:"):
-        from index.sqlite_store import SqliteStore
+        from lexwatch.index.sqlite_store import SqliteStore
         return SqliteStore(url)
     if url.startswith(("http://", "https://")):
-        from index.es_store import ElasticsearchStore
+        from lexwatch.index.es_store import ElasticsearchStore
         return ElasticsearchStore(url)
     raise StoreError(f"store URL {url!r} is neither sqlite:///path.db nor http(s)://host:9200")

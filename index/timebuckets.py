@@ -59,7 +59,7 @@ def bucket_starts(present: Iterable[date], interval: str) -> list[date]:
         return []
     count = bucket_count(present[0], present[-1], interval)
     if count > MAX_BUCKETS:
-        from index.store import QueryError
+        from lexwatch.index.store import QueryError
         raise QueryError(f"a timeline by {interval} from {present[0]} to {present[-1]} would have {count} buckets "
                          f"(at most {MAX_BUCKETS}): choose a longer interval or narrow the dates")
     out, cursor = [], present[0]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.store import Timeline
+from lexwatch.index.store import Timeline
 
 UNIT_WORDS = {"years": ("year", "years"), "months": ("month", "months"), "days": ("day", "days"),
               "hours": ("hour", "hours")}

@@ -12,7 +12,7 @@ class AnalysisError(ValueError):
 
 def __getattr__(name: str):
     if name in ("analyze_page", "analyze_text"):
-        from nlp import pipeline
+        from lexwatch.nlp import pipeline
         return getattr(pipeline, name)
     raise AttributeError(name)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from nlp.evaluation import DEFAULT_DIR
+from lexwatch.nlp.evaluation import DEFAULT_DIR
 
 
 def sample_pages(directory: Path | str = DEFAULT_DIR / "pages") -> list[tuple[str, bytes]]:
@@ -16,8 +16,8 @@ def sample_pages(directory: Path | str = DEFAULT_DIR / "pages") -> list[tuple[st
 def measure(pages: list[tuple[str, bytes]] | None = None, rounds: int = 3) -> dict:
     """Articles per second through analyze_page and through trafilatura.extract, after warm-up
     (pipelines are built once per process; the first call pays for loading them)."""
-    from nlp.extract import bare_extract
-    from nlp.pipeline import analyze_page
+    from lexwatch.nlp.extract import bare_extract
+    from lexwatch.nlp.pipeline import analyze_page
 
     pages = pages or sample_pages()
     if not pages:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from nlp import AnalysisError
+from lexwatch.nlp import AnalysisError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)

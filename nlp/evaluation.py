@@ -27,7 +27,7 @@ def _instrument_key(i: dict) -> tuple:
 
 
 def analyze_labelled(eval_dir: Path, doc_id: str, label: dict):
-    from nlp import analyze_page, analyze_text
+    from lexwatch.nlp import analyze_page, analyze_text
     path = eval_dir / label["file"]
     if path.suffix == ".txt":
         return analyze_text(path.read_text(encoding="utf-8"), label["url"], outlet=label["outlet"])
@@ -35,7 +35,7 @@ def analyze_labelled(eval_dir: Path, doc_id: str, label: dict):
 
 
 def evaluate(eval_dir: Path | str = DEFAULT_DIR) -> dict:
-    from nlp.langid import detect_language
+    from lexwatch.nlp.langid import detect_language
     eval_dir = Path(eval_dir)
     labels = json.loads((eval_dir / "labels.json").read_text(encoding="utf-8"))
     counts = defaultdict(lambda: [0, 0, 0])         # field -> tp, fp, fn

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import trafilatura
 
-from nlp import page as pagemeta
-from nlp.dates import page_dates
-from nlp.outlets import utc_offset
+from lexwatch.nlp import page as pagemeta
+from lexwatch.nlp.dates import page_dates
+from lexwatch.nlp.outlets import utc_offset
 
 # Below this many characters the precise pass probably cut the article itself; retry for recall.
 _MIN_BODY = 200

@@ -8,8 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from nlp import AnalysisError
-from nlp.outlets import language_of_link
+from lexwatch.nlp import AnalysisError
+from lexwatch.nlp.outlets import language_of_link
 
 # class/id words that mark blocks belonging to other stories or to the site, not the article.
 NOISE_WORDS = ("sidebar", "aside", "related", "latest", "news-feed", "newsfeed", "lenta", "feed",

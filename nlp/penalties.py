@@ -6,7 +6,7 @@ money. The unit decides which kinds fit (hours are never imprisonment; manats ne
 """
 from __future__ import annotations
 
-from nlp.quantities import MONEY_UNITS, Quantity, find_quantities
+from lexwatch.nlp.quantities import MONEY_UNITS, Quantity, find_quantities
 
 TIME_KINDS = {
     "years": ("imprisonment", "restriction_of_liberty", "correctional_labour", "arrest", "community_service"),

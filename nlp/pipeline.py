@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 from lexwatch.article import Article
 from lexwatch.urls import canonical_url
-from nlp import AnalysisError
-from nlp.decode import decode_page
-from nlp.extract import extract_page
-from nlp.langid import detect_language
-from nlp.outlets import OUTLETS, guess_edition, guess_outlet
-from nlp.page import parse_html
-from nlp.tagger import tag
+from lexwatch.nlp import AnalysisError
+from lexwatch.nlp.decode import decode_page
+from lexwatch.nlp.extract import extract_page
+from lexwatch.nlp.langid import detect_language
+from lexwatch.nlp.outlets import OUTLETS, guess_edition, guess_outlet
+from lexwatch.nlp.page import parse_html
+from lexwatch.nlp.tagger import tag
 
 _HTML_HINT = re.compile(r"<\s*(html|head|body|div|p|article|meta|title)\b", re.I)
 _TEXTUAL_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")

@@ -19,8 +19,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 from spacy.util import compile_infix_regex
 
-from nlp import morph
-from nlp.rules import SPACY_LANGUAGE, load_rules
+from lexwatch.nlp import morph
+from lexwatch.nlp.rules import SPACY_LANGUAGE, load_rules
 
 if not Token.has_extension("bound"):
     Token.set_extension("bound", default=None)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from lexwatch.article import empty_deepfake
-from nlp.instruments import extract_instruments
-from nlp.penalties import extract_penalties
-from nlp.rules import rule_language
-from nlp.spacy_pipelines import analyzer
+from lexwatch.nlp.instruments import extract_instruments
+from lexwatch.nlp.penalties import extract_penalties
+from lexwatch.nlp.rules import rule_language
+from lexwatch.nlp.spacy_pipelines import analyzer
 
 # Legislative progress, least to most advanced; guidance and enforcement stand apart.
 PROGRESSION = ("proposal", "committee", "reading", "adopted", "signed", "in_force")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.sqlite_store import SqliteStore
+from lexwatch.index.sqlite_store import SqliteStore
 from tests.corpus import corpus
 
 pytest_plugins = ["tests.conftest_es"]

@@ -49,7 +49,7 @@ def es_url() -> str:
 def es_store(es_url):
     """A factory: `es_store()` returns an ElasticsearchStore on a fresh alias of its own; every
     index it created is deleted after the test."""
-    from index.es_store import ElasticsearchStore
+    from lexwatch.index.es_store import ElasticsearchStore
 
     made = []
 

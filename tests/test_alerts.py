@@ -14,7 +14,7 @@ from lexwatch.alerts import SmtpSettings, Subscription, SubscriptionBook, run_al
 from lexwatch.alerts.penalties import penalties_short
 from lexwatch.article import Article
 from lexwatch.cli import main
-from index.store import Filters
+from lexwatch.index.store import Filters
 from tests.corpus import corpus
 
 CORPUS_FETCHED = "2026-03-10T08:00:00+00:00"   # every corpus article's fetched_at

@@ -5,8 +5,8 @@ import json
 import subprocess
 import sys
 
-from crawler.replicas import start_replicas
-from crawler.run import child_env
+from lexwatch.crawler.replicas import start_replicas
+from lexwatch.crawler.run import child_env
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
 

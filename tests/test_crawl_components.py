@@ -14,13 +14,13 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
-from crawler.dates import Window, parse_dateline, parse_machine_date
-from crawler.extensions import MARK, JobdirGuard
-from crawler.middlewares.frontier import FrontierMiddleware
-from crawler.middlewares.retry_after import RetryAfterMiddleware, retry_after_seconds
-from crawler.spiders.report import ReportSpider
-from crawler.state import CrawlState, state_path_for
-from crawler.warc import RotatingWarcWriter, read_responses
+from lexwatch.crawler.dates import Window, parse_dateline, parse_machine_date
+from lexwatch.crawler.extensions import MARK, JobdirGuard
+from lexwatch.crawler.middlewares.frontier import FrontierMiddleware
+from lexwatch.crawler.middlewares.retry_after import RetryAfterMiddleware, retry_after_seconds
+from lexwatch.crawler.spiders.report import ReportSpider
+from lexwatch.crawler.state import CrawlState, state_path_for
+from lexwatch.crawler.warc import RotatingWarcWriter, read_responses
 from lexwatch.article import Article
 
 BAKU, ASTANA = "+04:00", "+05:00"
@@ -256,7 +256,7 @@ def _robots_waiters(middleware_cls) -> list[str]:
 
 
 def test_every_request_waiting_for_robots_txt_is_checked():
-    from crawler.middlewares.robots import SharedRobotsTxtMiddleware
+    from lexwatch.crawler.middlewares.robots import SharedRobotsTxtMiddleware
     assert _robots_waiters(SharedRobotsTxtMiddleware) == ["IgnoreRequest"] * 3 + ["NoneType"]
 
 

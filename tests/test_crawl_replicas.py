@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.replicas import start_replicas
-from crawler.reprocess import reprocess
-from crawler.run import REPLICA_SETTINGS, crawl
-from crawler.warc import read_responses
-from index.store import open_store
+from lexwatch.crawler.replicas import start_replicas
+from lexwatch.crawler.reprocess import reprocess
+from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
+from lexwatch.crawler.warc import read_responses
+from lexwatch.index.store import open_store
 from lexwatch.urls import canonical_url
 
 # Tests crawl at full speed; the polite defaults stay in crawler/settings.py.

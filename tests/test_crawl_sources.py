@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.replicas import start_replicas
-from crawler.run import REPLICA_SETTINGS, crawl
-from index.store import open_store
+from lexwatch.crawler.replicas import start_replicas
+from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
+from lexwatch.index.store import open_store
 from lexwatch.urls import canonical_url
 
 FAST = {**REPLICA_SETTINGS, "LEXWATCH_RETRY_AFTER_MAX": 10}

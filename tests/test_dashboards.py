@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboards import spec
-from dashboards.build import NDJSON_PATH, ndjson, penalties_aggs, saved_objects
-from dashboards.check import check, check_fields, mapped_fields, read_plan, run_requests
-from dashboards.sample import sample_articles
-from index.es_store import mapping_file
+from lexwatch.dashboards import spec
+from lexwatch.dashboards.build import NDJSON_PATH, ndjson, penalties_aggs, saved_objects
+from lexwatch.dashboards.check import check, check_fields, mapped_fields, read_plan, run_requests
+from lexwatch.dashboards.sample import sample_articles
+from lexwatch.index.es_store import mapping_file
 from lexwatch.cli import main
 
 MAPPING = mapping_file()["mappings"]
@@ -106,7 +106,7 @@ def test_field_check_accepts_the_mapping_and_catches_wrong_ones():
 
 
 def test_request_check_fails_when_elasticsearch_answers_differently():
-    from index.es_store import to_document
+    from lexwatch.index.es_store import to_document
     plan = read_plan(ndjson())
     docs = [to_document(a) for a in sample_articles()]
 
@@ -253,6 +253,6 @@ def test_import_errors_are_one_line(kibana, capsys):
 
 
 def test_basic_authentication_header():
-    from dashboards.importer import auth_header
+    from lexwatch.dashboards.importer import auth_header
     assert auth_header(None, "elastic:pa:ss") == "Basic " + base64.b64encode(b"elastic:pa:ss").decode()
     assert auth_header("a2V5", "elastic:x") == "ApiKey a2V5"

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from index.es_query import build_query
-from index.es_store import (DERIVED_FIELDS, ElasticsearchStore, mapping_fields, mapping_file,
+from lexwatch.index.es_query import build_query
+from lexwatch.index.es_store import (DERIVED_FIELDS, ElasticsearchStore, mapping_fields, mapping_file,
                             mapping_version)
-from index.store import Filters, StoreError
+from lexwatch.index.store import Filters, StoreError
 from lexwatch.article import Article, schema
 from tests.corpus import corpus
 
@@ -184,7 +184,7 @@ def test_a_long_stream_is_written_in_pipelined_batches_with_one_report(es_store)
     """Over BATCH articles in one call: a repeat across a batch boundary (its first copy still being
     written when the second is checked) is unchanged, a bad document in a later batch is reported
     and the rest written; an iterator that fails mid-stream leaves the batches before it written."""
-    from index.es_store import BATCH
+    from lexwatch.index.es_store import BATCH
     from lexwatch.bench.synthetic import synthetic_articles
     store = es_store()
     many = list(synthetic_articles(BATCH * 2 + 30, seed=4))
@@ -278,7 +278,7 @@ def test_a_server_that_goes_away_mid_stream_is_a_store_error(tmp_path):
 def test_writes_without_refresh_are_found_by_realtime_lookups_and_searchable_after_close(es_store):
     """The crawler writes with refresh off: seen()/stored_hashes() must still see every article at
     once, and closing the store makes all of it searchable for the next reader."""
-    from index.es_store import ElasticsearchStore
+    from lexwatch.index.es_store import ElasticsearchStore
     from tests.corpus import corpus
     writer = ElasticsearchStore(es_store().url)   # the fixture's own object cleans up afterwards
     writer.refresh = False

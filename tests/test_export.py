@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from index.store import Filters
+from lexwatch.index.store import Filters
 from lexwatch import SCHEMA_VERSION, __version__
 from lexwatch.article import Article, validate
 from lexwatch.cli import main

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.run import REPLICA_SETTINGS, child_env, crawl_command
-from index.store import open_store
+from lexwatch.crawler.run import REPLICA_SETTINGS, child_env, crawl_command
+from lexwatch.index.store import open_store
 from lexwatch.urls import canonical_url
 
 BAD = Path(__file__).parent / "data" / "bad"

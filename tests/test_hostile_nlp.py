@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.run import child_env
+from lexwatch.crawler.run import child_env
 from lexwatch.article import validate
-from nlp import AnalysisError
-from nlp.pipeline import analyze_page
+from lexwatch.nlp import AnalysisError
+from lexwatch.nlp.pipeline import analyze_page
 
 BAD = Path(__file__).parent / "data" / "bad"
 MANIFEST = {k: v for k, v in json.loads((BAD / "manifest.json").read_text(encoding="utf-8")).items()

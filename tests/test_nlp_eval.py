@@ -2,7 +2,7 @@
 pipeline worse on relevance, stage, penalties, language ID or dates fails here."""
 import pytest
 
-from nlp.evaluation import evaluate
+from lexwatch.nlp.evaluation import evaluate
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +12,7 @@ def result():
 
 def test_set_is_large_and_balanced():
     import json
-    from nlp.evaluation import DEFAULT_DIR
+    from lexwatch.nlp.evaluation import DEFAULT_DIR
     labels = json.loads((DEFAULT_DIR / "labels.json").read_text(encoding="utf-8"))
     assert len(labels) >= 60
     for lang in ("az", "ru", "en"):

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from lexwatch.article import validate
-from nlp import AnalysisError, analyze_page
-from nlp.dates import parse_visible
+from lexwatch.nlp import AnalysisError, analyze_page
+from lexwatch.nlp.dates import parse_visible
 
 EVAL = Path(__file__).parent / "data" / "eval" / "pages"
 

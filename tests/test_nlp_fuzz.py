@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nlp import AnalysisError
-from nlp.pipeline import analyze_page, analyze_text
+from lexwatch.nlp import AnalysisError
+from lexwatch.nlp.pipeline import analyze_page, analyze_text
 
 TAGS = st.sampled_from(["p", "div", "article", "script", "style", "time", "h1", "aside", "table", "td", "a", "meta"])
 WORDS = st.sampled_from(["дипфейк", "штраф", "до", "3000", "манатов", "cərimə", "manat", "deepfake", "fine",

@@ -1,6 +1,6 @@
 """A page's declared canonical link is canonicalised like every URL, so Store.seen() finds the page."""
 from lexwatch.urls import canonical_url
-from nlp.pipeline import analyze_page
+from lexwatch.nlp.pipeline import analyze_page
 
 PAGE = """<html><head><title>Deepfake bill</title>
 <link rel="canonical" href="https://Report.az/en/milli-majlis/deepfake-bill/?utm_source=rss">

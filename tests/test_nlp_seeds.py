@@ -3,7 +3,7 @@ analyst reads them."""
 import re
 from pathlib import Path
 
-from nlp import analyze_text
+from lexwatch.nlp import analyze_text
 
 SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from nlp import analyze_text
+from lexwatch.nlp import analyze_text
 
 
 def penalties(text: str) -> set:
@@ -51,7 +51,7 @@ def test_ai_news_without_regulation_is_not_relevant():
 
 
 def test_titles_identify_language():
-    from nlp.langid import detect_language
+    from lexwatch.nlp.langid import detect_language
     assert detect_language("Dipfeyk videolara görə cərimə") == "az"
     assert detect_language("Дипфейк үшін айыппұл енгізіледі") == "kk"
     assert detect_language("Штрафы за дипфейки вырастут") == "ru"

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replicas import start_replicas
-from crawler.run import REPLICA_SETTINGS, child_env, crawl, crawl_command
-from crawler.spool import spool_path_for
-from index.es_store import ElasticsearchStore
+from lexwatch.crawler.replicas import start_replicas
+from lexwatch.crawler.run import REPLICA_SETTINGS, child_env, crawl, crawl_command
+from lexwatch.crawler.spool import spool_path_for
+from lexwatch.index.es_store import ElasticsearchStore
 from lexwatch.article import article_id
 from lexwatch.urls import canonical_url
 

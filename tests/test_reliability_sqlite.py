@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.run import child_env
-from index.sqlite_store import SqliteStore
-from index.store import StoreError, open_store
+from lexwatch.crawler.run import child_env
+from lexwatch.index.sqlite_store import SqliteStore
+from lexwatch.index.store import StoreError, open_store
 from lexwatch.article import Article
 from tests.corpus import corpus
 
@@ -27,7 +27,7 @@ BATCH = 400   # articles per upsert: a few MB of pages, more than SQLite's page 
 # and says so: the parent kills it exactly there.
 WRITER = r"""
 import json, sys, time
-from index.sqlite_store import SqliteStore
+from lexwatch.index.sqlite_store import SqliteStore
 from lexwatch.article import Article
 
 path, start, pause_in = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

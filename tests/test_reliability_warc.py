@@ -9,10 +9,10 @@ from collections import Counter
 
 import pytest
 
-from crawler.replicas import start_replicas
-from crawler.run import REPLICA_SETTINGS, crawl
-from crawler.warc import RotatingWarcWriter, WarcWriteError, read_responses, warc_files
-from index.store import open_store
+from lexwatch.crawler.replicas import start_replicas
+from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
+from lexwatch.crawler.warc import RotatingWarcWriter, WarcWriteError, read_responses, warc_files
+from lexwatch.index.store import open_store
 from lexwatch.cli import main
 from lexwatch.urls import canonical_url
 
@@ -86,9 +86,9 @@ def test_disk_full_during_capture_stops_the_crawl_cleanly_and_loses_nothing(tiny
 
 def test_disk_full_during_warc_export_is_one_line_and_no_file(tmp_path, capsys):
     """The export's staging file fills the disk: one line, nothing under the final name or beside it."""
-    from crawler.warc import RotatingWarcWriter
+    from lexwatch.crawler.warc import RotatingWarcWriter
     from lexwatch.article import Article
-    from index.sqlite_store import SqliteStore
+    from lexwatch.index.sqlite_store import SqliteStore
 
     store = SqliteStore(f"sqlite:///{tmp_path}/lexwatch.db")
     capture = tmp_path / "capture"

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from index.es_store import ElasticsearchStore, mapping_version
-from index.store import StoreError
-from index.timebuckets import published_day
+from lexwatch.index.es_store import ElasticsearchStore, mapping_version
+from lexwatch.index.store import StoreError
+from lexwatch.index.timebuckets import published_day
 from lexwatch.article import Article
 from tests.conftest_es import _required
 from tests.corpus import corpus

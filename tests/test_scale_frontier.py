@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replicas import start_replicas
-from crawler.run import build_settings, child_env, crawl_command
-from index.store import open_store
+from lexwatch.crawler.replicas import start_replicas
+from lexwatch.crawler.run import build_settings, child_env, crawl_command
+from lexwatch.index.store import open_store
 from lexwatch.urls import canonical_url
 
 QUICK = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
@@ -76,28 +76,28 @@ def test_without_a_frontier_nothing_changes():
     plain = build_settings("sqlite:///x.db")
     assert plain["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
     assert plain["DUPEFILTER_CLASS"] == "scrapy.dupefilters.RFPDupeFilter"
-    assert "crawler.pipelines.store.StorePipeline" in plain.getdict("ITEM_PIPELINES")
-    assert "crawler.frontier.SharedFrontierMiddleware" not in plain.getdict("SPIDER_MIDDLEWARES")
+    assert "lexwatch.crawler.pipelines.store.StorePipeline" in plain.getdict("ITEM_PIPELINES")
+    assert "lexwatch.crawler.frontier.SharedFrontierMiddleware" not in plain.getdict("SPIDER_MIDDLEWARES")
 
     shared = build_settings("sqlite:///x.db", overrides={"LEXWATCH_FRONTIER": "redis://127.0.0.1:6379/0"})
-    assert shared["SCHEDULER"] == "crawler.frontier.SharedScheduler"
+    assert shared["SCHEDULER"] == "lexwatch.crawler.frontier.SharedScheduler"
     assert shared["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert shared["REDIS_URL"] == "redis://127.0.0.1:6379/0"
     pipelines = shared.getdict("ITEM_PIPELINES")
-    assert pipelines["crawler.frontier.SharedStorePipeline"] == \
-        plain.getdict("ITEM_PIPELINES")["crawler.pipelines.store.StorePipeline"]
-    assert "crawler.pipelines.store.StorePipeline" not in pipelines
+    assert pipelines["lexwatch.crawler.frontier.SharedStorePipeline"] == \
+        plain.getdict("ITEM_PIPELINES")["lexwatch.crawler.pipelines.store.StorePipeline"]
+    assert "lexwatch.crawler.pipelines.store.StorePipeline" not in pipelines
     middlewares = shared.getdict("SPIDER_MIDDLEWARES")
-    assert "crawler.frontier.SharedFrontierMiddleware" in middlewares
-    assert "crawler.middlewares.frontier.FrontierMiddleware" in middlewares   # ours only adds
+    assert "lexwatch.crawler.frontier.SharedFrontierMiddleware" in middlewares
+    assert "lexwatch.crawler.middlewares.frontier.FrontierMiddleware" in middlewares   # ours only adds
 
 
 def test_requests_travel_as_json_and_come_back_whole():
     from scrapy import Request
     from scrapy.utils.request import request_from_dict
 
-    from crawler import frontier
-    from crawler.spiders.kursiv import KursivSpider
+    from lexwatch.crawler import frontier
+    from lexwatch.crawler.spiders.kursiv import KursivSpider
     spider = KursivSpider()
     request = Request("http://127.0.0.1:1/2025-07-04/x/", callback=spider.parse_article, priority=10,
                       headers={"If-None-Match": '"abc"'}, body=b"\x00\xff",

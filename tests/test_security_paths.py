@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from crawler.pipelines.warc import WarcCapturePipeline
-from crawler.publishers import PUBLISHERS
-from crawler.warc import RotatingWarcWriter, read_responses
+from lexwatch.crawler.pipelines.warc import WarcCapturePipeline
+from lexwatch.crawler.publishers import PUBLISHERS
+from lexwatch.crawler.warc import RotatingWarcWriter, read_responses
 from lexwatch.cli import main
 from lexwatch.export.exporter import export_articles
 from lexwatch.export.files import ExportError
@@ -36,7 +36,7 @@ def test_warc_capture_files_are_named_by_spider_time_and_sequence_only(tmp_path)
 
 def test_capture_prefixes_come_from_the_spider_names_alone(tmp_path):
     from scrapy.utils.test import get_crawler
-    from crawler.spiders import kazinform, kursiv, report
+    from lexwatch.crawler.spiders import kazinform, kursiv, report
     for spider_cls in (report.ReportSpider, kazinform.KazinformSpider, kursiv.KursivSpider):
         crawler = get_crawler(spider_cls, {"LEXWATCH_WARC_DIR": str(tmp_path / "warc")})
         crawler.spider = crawler._create_spider()

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.es_query import build_query
-from index.query import MAX_TERMS, parse_query
-from index.store import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, QueryError
+from lexwatch.index.es_query import build_query
+from lexwatch.index.query import MAX_TERMS, parse_query
+from lexwatch.index.store import MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, QueryError
 from lexwatch.article import Article
 from tests.corpus import corpus
 
@@ -89,8 +89,8 @@ def outcome(store, text):
 @pytest.fixture(scope="module")
 def both_stores(tmp_path_factory, es_url):
     import uuid
-    from index.es_store import ElasticsearchStore
-    from index.sqlite_store import SqliteStore
+    from lexwatch.index.es_store import ElasticsearchStore
+    from lexwatch.index.sqlite_store import SqliteStore
     sqlite = SqliteStore(f"sqlite:///{tmp_path_factory.mktemp('security')}/lexwatch.db")
     es = ElasticsearchStore(f"{es_url}/lexwatch-test-security-{uuid.uuid4().hex[:8]}")
     for store in (sqlite, es):

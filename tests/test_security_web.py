@@ -159,7 +159,7 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def start_serve(tmp_path, *args):
-    from index.sqlite_store import SqliteStore
+    from lexwatch.index.sqlite_store import SqliteStore
     db = tmp_path / "web.db"
     with SqliteStore(f"sqlite:///{db}") as store:
         store.upsert(corpus())

@@ -10,10 +10,10 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, XmlResponse
 
-from crawler.items import FetchedPage
-from crawler.spiders.kazinform import KazinformSpider
-from crawler.spiders.kursiv import KursivSpider
-from crawler.spiders.report import ReportSpider
+from lexwatch.crawler.items import FetchedPage
+from lexwatch.crawler.spiders.kazinform import KazinformSpider
+from lexwatch.crawler.spiders.kursiv import KursivSpider
+from lexwatch.crawler.spiders.report import ReportSpider
 
 REPLICAS = Path(__file__).parent / "replicas"
 
@@ -237,7 +237,7 @@ def test_discovery_requests_cover_every_source_of_the_editions_asked():
 
 def test_sitemap_index_asks_only_for_children_whose_lastmod_moved(tmp_path):
     from types import SimpleNamespace
-    from crawler.state import CrawlState
+    from lexwatch.crawler.state import CrawlState
     spider = ReportSpider()
     spider.context = SimpleNamespace(state=CrawlState(tmp_path / "state.db"))
     index_url = "https://report.az/sitemap.xml"
@@ -265,7 +265,7 @@ def test_sitemap_index_asks_only_for_children_whose_lastmod_moved(tmp_path):
 
 def test_editions_covered_by_sitemaps_fall_back_to_feeds_and_listings_when_the_index_fails(tmp_path):
     from types import SimpleNamespace
-    from crawler.state import CrawlState
+    from lexwatch.crawler.state import CrawlState
     spider = ReportSpider(lang="en")
     spider.context = SimpleNamespace(state=CrawlState(tmp_path / "state.db"))
     spider.state.cover(["report:en"])

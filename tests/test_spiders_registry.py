@@ -10,14 +10,14 @@ import pytest
 from scrapy.utils.misc import walk_modules_iter
 from scrapy.utils.spider import iter_spider_classes
 
-from crawler.publishers import PUBLISHERS, default_base_urls, normalize_langs
+from lexwatch.crawler.publishers import PUBLISHERS, default_base_urls, normalize_langs
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLICAS = ROOT / "tests" / "replicas"
 
 
 def test_spider_names_are_unique_and_one_per_publisher():
-    names = [cls.name for module in walk_modules_iter("crawler.spiders") for cls in iter_spider_classes(module)]
+    names = [cls.name for module in walk_modules_iter("lexwatch.crawler.spiders") for cls in iter_spider_classes(module)]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     assert not duplicates, f"spider names used twice: {duplicates}"
     assert sorted(names) == sorted(PUBLISHERS)
@@ -60,7 +60,7 @@ def test_language_names_normalize():
 def test_politeness_defaults():
     from scrapy.settings import Settings
     settings = Settings()
-    settings.setmodule("crawler.settings")
+    settings.setmodule("lexwatch.crawler.settings")
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
     assert "+http" in settings.get("USER_AGENT")

@@ -5,7 +5,7 @@ import sys
 
 OPEN_AND_WRITE = """
 import sys
-from index.sqlite_store import SqliteStore
+from lexwatch.index.sqlite_store import SqliteStore
 from tests.corpus import corpus
 store = SqliteStore(sys.argv[1])
 store.upsert(corpus())

@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 
-from index import day_counts
-from index.sqlite_store import SqliteStore
-from index.store import Filters
+from lexwatch.index import day_counts
+from lexwatch.index.sqlite_store import SqliteStore
+from lexwatch.index.store import Filters
 from lexwatch.article import Article
 from lexwatch.bench.synthetic import synthetic_articles
 
@@ -86,7 +86,7 @@ def test_an_older_store_gains_the_counts_when_opened(tmp_path, monkeypatch):
 @pytest.mark.parametrize("filters", [Filters(date_from="2024-01-01T10:00:00+05:00"), Filters(fetched_from="2024-01-01"),
                                      Filters(languages=[""])])
 def test_what_the_counts_cannot_answer_goes_to_the_articles(filters):
-    from index.query import parse_query
+    from lexwatch.index.query import parse_query
     assert not day_counts.answers(parse_query(""), filters)
     assert not day_counts.answers(parse_query("дипфейк"), Filters())
     assert day_counts.answers(parse_query(""), Filters(date_from="2024-01-01", jurisdictions=["KZ"]))

@@ -11,9 +11,9 @@ import sqlite3
 
 import pytest
 
-from index import facet_terms, sqlite_fts
-from index.sqlite_store import SqliteStore
-from index.store import Filters
+from lexwatch.index import facet_terms, sqlite_fts
+from lexwatch.index.sqlite_store import SqliteStore
+from lexwatch.index.store import Filters
 from lexwatch.article import Article
 from lexwatch.bench.stores import QUERIES
 from lexwatch.bench.synthetic import synthetic_articles
@@ -147,8 +147,8 @@ def test_an_upgrade_the_disk_cannot_hold_is_refused_before_anything_changes(tmp_
     _as_schema_6(path)
     from collections import namedtuple
 
-    from index import sqlite_store
-    from index.store import StoreError
+    from lexwatch.index import sqlite_store
+    from lexwatch.index.store import StoreError
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(sqlite_store.shutil, "disk_usage", lambda _p: usage(10**9, 10**9 - 1000, 1000))
     with pytest.raises(StoreError, match=r"old\.db: upgrading this store to schema 7 rebuilds .* GB free .*nothing was changed"):

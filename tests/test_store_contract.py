@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from index.store import Filters, QueryError
-from index.timebuckets import bucket_start
+from lexwatch.index.store import Filters, QueryError
+from lexwatch.index.timebuckets import bucket_start
 from lexwatch.article import Article, validate
 
 

@@ -15,7 +15,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from jsonschema import Draft202012Validator
 
-from index.store import Filters, StoreError
+from lexwatch.index.store import Filters, StoreError
 from lexwatch.article import Article
 from lexwatch.web.app import CSP, create_app
 from lexwatch.web.chart import build_chart
@@ -331,7 +331,7 @@ def test_timeline_bars_link_to_their_own_dates():
 
 # -- the command -------------------------------------------------------------------------------------
 def test_serve_command_answers_on_localhost(tmp_path):
-    from index.sqlite_store import SqliteStore
+    from lexwatch.index.sqlite_store import SqliteStore
     db = tmp_path / "web.db"
     with SqliteStore(f"sqlite:///{db}") as store:
         store.upsert(web_articles())

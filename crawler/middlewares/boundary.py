@@ -10,7 +10,7 @@ import logging
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.publishers import origin
+from lexwatch.crawler.publishers import origin
 
 logger = logging.getLogger(__name__)
 

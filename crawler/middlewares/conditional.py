@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.context import CrawlContext
+from lexwatch.crawler.context import CrawlContext
 
 
 class ConditionalGetMiddleware:

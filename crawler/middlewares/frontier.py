@@ -28,10 +28,10 @@ from urllib.parse import urljoin
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.context import CrawlContext
-from crawler.dates import parse_machine_date
-from crawler.publishers import origin
-from index.store import StoreError
+from lexwatch.crawler.context import CrawlContext
+from lexwatch.crawler.dates import parse_machine_date
+from lexwatch.crawler.publishers import origin
+from lexwatch.index.store import StoreError
 from lexwatch.article import article_id
 from lexwatch.urls import canonical_url
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from scrapy.exceptions import DropItem
 
-from crawler.context import CrawlContext
-from crawler.items import FetchedPage
+from lexwatch.crawler.context import CrawlContext
+from lexwatch.crawler.items import FetchedPage
 from lexwatch.article import Article
 from lexwatch.urls import canonical_url
 
@@ -30,12 +30,12 @@ WARM_UP = {lang: f"<html lang='{lang}'><body><article><h1>{title}</h1><p>{text}<
 
 def analyze(body: bytes, url: str, outlet: str, edition: str | None, content_type: str | None,
             fetched_at: str | None) -> Article:
-    from nlp.pipeline import analyze_page
+    from lexwatch.nlp.pipeline import analyze_page
     return analyze_page(body, url, outlet=outlet, edition=edition, content_type=content_type, fetched_at=fetched_at)
 
 
 def warm_up(langs: list[str], url: str, outlet: str) -> None:
-    from nlp import AnalysisError
+    from lexwatch.nlp import AnalysisError
     for lang in langs:
         try:
             analyze(WARM_UP.get(lang, WARM_UP["en"]).encode(), url, outlet, lang, "text/html; charset=utf-8", None)
@@ -75,7 +75,7 @@ class AnalyzedPage:
 
 class AnalyzePipeline:
     def __init__(self, crawler, workers: int) -> None:
-        from nlp import AnalysisError
+        from lexwatch.nlp import AnalysisError
         self.crawler, self.unusable = crawler, AnalysisError
         self.context = CrawlContext.of(crawler)
         self.workers = workers

@@ -17,10 +17,10 @@ import time
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.context import CrawlContext
-from crawler.middlewares.frontier import stored_lastmod
-from crawler.pipelines.analyze import AnalyzedPage
-from crawler.spool import Spool, spool_path_for
+from lexwatch.crawler.context import CrawlContext
+from lexwatch.crawler.middlewares.frontier import stored_lastmod
+from lexwatch.crawler.pipelines.analyze import AnalyzedPage
+from lexwatch.crawler.spool import Spool, spool_path_for
 from lexwatch.urls import canonical_url
 
 logger = logging.getLogger(__name__)

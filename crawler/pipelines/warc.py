@@ -12,8 +12,8 @@ import logging
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.items import FetchedPage
-from crawler.warc import RotatingWarcWriter, WarcWriteError
+from lexwatch.crawler.items import FetchedPage
+from lexwatch.crawler.warc import RotatingWarcWriter, WarcWriteError
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from crawler.context import CrawlContext
-from crawler.dates import parse_machine_date
-from crawler.pipelines.analyze import AnalyzedPage
+from lexwatch.crawler.context import CrawlContext
+from lexwatch.crawler.dates import parse_machine_date
+from lexwatch.crawler.pipelines.analyze import AnalyzedPage
 from lexwatch.urls import canonical_url
 
 

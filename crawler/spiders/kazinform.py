@@ -9,7 +9,7 @@ edition publishes /sitemaps/google-news_cn.xml), /kz/ and /en/ feeds and archive
 shape, the date element of listing items. The archive is read only for windows up to
 LEXWATCH_ARCHIVE_MAX_DAYS days (a day per request); longer backfills use sitemaps and the feed.
 """
-from crawler.spiders.news import NewsSpider
+from lexwatch.crawler.spiders.news import NewsSpider
 
 
 class KazinformSpider(NewsSpider):

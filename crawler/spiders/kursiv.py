@@ -9,7 +9,7 @@ listings /category/{name}/ with WordPress /page/{n}/ pagination and a.next.page-
 The Uzbek-language section of uz.kursiv.media is not crawled (not a monitored language).
 The uz site's base URL is the LEXWATCH_BASE_URLS key `kursiv-uz`.
 """
-from crawler.spiders.news import NewsSpider
+from lexwatch.crawler.spiders.news import NewsSpider
 
 
 class KursivSpider(NewsSpider):

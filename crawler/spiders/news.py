@@ -29,10 +29,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from w3lib.url import url_query_cleaner
 
-from crawler.context import CrawlContext
-from crawler.dates import Window, parse_dateline, parse_machine_date, tz_of
-from crawler.items import FetchedPage
-from crawler.publishers import PUBLISHERS, Publisher, normalize_langs, origin
+from lexwatch.crawler.context import CrawlContext
+from lexwatch.crawler.dates import Window, parse_dateline, parse_machine_date, tz_of
+from lexwatch.crawler.items import FetchedPage
+from lexwatch.crawler.publishers import PUBLISHERS, Publisher, normalize_langs, origin
 from lexwatch.urls import TRACKING_PARAMS
 
 SOURCES = ("sitemaps", "feeds", "listings", "archive")

@@ -9,7 +9,7 @@ Assumed (to verify in a live check): a site-wide sitemap index at /sitemap.xml w
 monthly children; the news-feed listings /xeber-lenti/, /ru/lenta-novostey/, /en/news-feed/ with
 ?page=N pagination; the listing markup in crawler.publishers.REPORT.
 """
-from crawler.spiders.news import NewsSpider
+from lexwatch.crawler.spiders.news import NewsSpider
 
 
 class ReportSpider(NewsSpider):

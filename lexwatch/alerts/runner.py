@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from index.store import Store
+from lexwatch.index.store import Store
 from lexwatch.alerts.digest import DEFAULT_BASE_URL, build_digest
 from lexwatch.alerts.smtp import DeliveryError, SmtpSettings, describe_refusals, send
 from lexwatch.alerts.subscriptions import Subscription, SubscriptionBook, instant

@@ -25,7 +25,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from index.store import Filters, parse_bound
+from lexwatch.index.store import Filters, parse_bound
 
 SCHEMA_VERSION = 1
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")   # also used in .eml file names
@@ -103,7 +103,7 @@ def alerts_db_path(store_url: str | None, override: str | None = None) -> Path:
     explicit = override or os.environ.get("LEXWATCH_ALERTS_DB")
     if explicit:
         return Path(explicit)
-    from index.store import store_directory
+    from lexwatch.index.store import store_directory
     return store_directory(store_url) / "alerts.db"
 
 

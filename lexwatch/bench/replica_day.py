@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.replicas import REPLICA_ROOT
+from lexwatch.crawler.replicas import REPLICA_ROOT
 from lexwatch.bench.synthetic import article_length, synthetic_text
 
 DAY = 3

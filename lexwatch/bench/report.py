@@ -39,20 +39,20 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
     n = sizes["articles"]
     scale = f"{n:,} articles"
     try:
-        if "analysis" in stages and (fn := _optional("nlp.bench", "measure")):
+        if "analysis" in stages and (fn := _optional("lexwatch.nlp.bench", "measure")):
             progress("analysis: extract + language + tag vs bare trafilatura.extract …")
             fn(rounds=1)   # warm-up: every language's pipeline is built on first use, once per process
             m = fn(rounds=sizes.get("analysis_rounds", 3))
             ratio = m["analyze_page_per_s"] / m["trafilatura_per_s"]
             rows.append(_row("analysis", f"{m['pages']} page analyses (eval pages)", m["analyze_page_per_s"],
                              m["trafilatura_per_s"], "articles/s", "≥ 0.6", ratio >= 0.6))
-        if "crawl" in stages and (fn := _optional("crawler.bench", "bench_crawl")):
+        if "crawl" in stages and (fn := _optional("lexwatch.crawler.bench", "bench_crawl")):
             progress("crawl: whole pipeline vs bare Scrapy crawl of the replicas …")
             m = fn()
             ratio = m["lexwatch"] / m["baseline"]
             rows.append(_row("crawl", "replicas, 108 articles", m["lexwatch"], m["baseline"], "articles/s", "≥ 0.5",
                              ratio >= 0.5, note=m.get("note", "")))
-        if "recrawl" in stages and (fn := _optional("crawler.bench", "bench_recrawl")):
+        if "recrawl" in stages and (fn := _optional("lexwatch.crawler.bench", "bench_recrawl")):
             progress("daily re-crawl: requests per new article on the replicas' day 2 and a generated day …")
             m = fn(articles=sizes.get("recrawl_articles", 100))
             for key, label in (("generated", "generated day"), ("day2", "replicas' day 2")):
@@ -100,7 +100,7 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
             rows.append(_row("memory: export peak RSS", f"{m['articles']:,} articles, Parquet", m["rss_peak_mb"],
                              m["rss_before_mb"], "MB", "≤ 250 MB", m["rss_peak_mb"] <= 250, absolute=True,
                              note=f"growth {m['growth_mb']:.0f} MB in {m['seconds']:.0f} s; baseline = RSS at start"))
-            if fn := _optional("crawler.bench", "bench_crawl_memory"):
+            if fn := _optional("lexwatch.crawler.bench", "bench_crawl_memory"):
                 pages = sizes.get("crawl_pages", 10_000)
                 progress(f"memory: RSS growth of a {pages:,}-page crawl of a generated site …")
                 m = fn(pages)

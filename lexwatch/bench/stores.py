@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from index import facet_terms, time_keys
-from index.sqlite_store import SqliteStore
-from index.store import Filters, Store, batched
+from lexwatch.index import facet_terms, time_keys
+from lexwatch.index.sqlite_store import SqliteStore
+from lexwatch.index.store import Filters, Store, batched
 from lexwatch.article import Article
 from lexwatch.bench.synthetic import synthetic_articles
-from nlp.morph import lemma_text
+from lexwatch.nlp.morph import lemma_text
 
 BATCH = 500   # articles per upsert call: the stores' own batch size
 STREAM_BLOCK = 10_000   # articles per timed Elasticsearch block (a stream, written in BATCH-sized requests)
@@ -122,7 +122,7 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
     filled store (kept for the search stage; the baseline index is deleted)."""
     from elasticsearch import Elasticsearch, helpers
 
-    from index.es_store import ElasticsearchStore, mapping_file, to_document
+    from lexwatch.index.es_store import ElasticsearchStore, mapping_file, to_document
     store = ElasticsearchStore(f"{es_url}/lexwatch-bench-search")
     store.drop()
     store.refresh = False   # the crawl's write path (crawler/context.py); one refresh at the end, timed below

@@ -67,7 +67,7 @@ def run_add(args) -> int:
     sub = Subscription(name=args.name, query=args.query, filters=filters,
                        recipients=check_recipients(args.recipients.split(",")), digest_language=args.lang_of_digest)
     if args.query:
-        from index.query import parse_query
+        from lexwatch.index.query import parse_query
         parse_query(args.query)   # a query error shows now, not at tomorrow's run
     with _book(args) as book:
         book.add(sub)
@@ -101,7 +101,7 @@ def run_remove(args) -> int:
 
 
 def run_run(args) -> int:
-    from index import open_store
+    from lexwatch.index import open_store
     from lexwatch.alerts import SmtpSettings, run_alerts
     from lexwatch.alerts.subscriptions import instant
 

@@ -23,7 +23,7 @@ def register(sub, common):
 
 
 def run(args) -> int:
-    from nlp import AnalysisError, analyze_page, analyze_text
+    from lexwatch.nlp import AnalysisError, analyze_page, analyze_text
 
     path = Path(args.file)
     try:
@@ -49,5 +49,5 @@ def _looks_html(data: bytes) -> bool:
 
 
 def _text(data: bytes) -> str:
-    from nlp.decode import decode_page
+    from lexwatch.nlp.decode import decode_page
     return decode_page(data, "text/plain")

@@ -48,8 +48,8 @@ def parse_base_urls(items: list[str]) -> dict[str, str]:
 
 
 def run(args):
-    from crawler.run import CrawlError, crawl_in_process
-    from index.store import resolve_store_url, store_directory
+    from lexwatch.crawler.run import CrawlError, crawl_in_process
+    from lexwatch.index.store import resolve_store_url, store_directory
 
     settings = {"LOG_LEVEL": "INFO" if args.debug else "WARNING"}
     for item in args.set:
@@ -63,7 +63,7 @@ def run(args):
         settings["LEXWATCH_FRONTIER"] = args.frontier
     frontier = args.frontier or os.environ.get("LEXWATCH_FRONTIER")
     if frontier:   # one line now rather than a traceback from inside the engine
-        from crawler.frontier import check_frontier
+        from lexwatch.crawler.frontier import check_frontier
         try:
             check_frontier(frontier)
         except ValueError as exc:

@@ -15,7 +15,7 @@ def register(sub, common):
     p = sub.add_parser("dashboards", help="Kibana dashboards: export, import, check",
                        description="Kibana saved objects (data view, saved search, visualizations, dashboard).")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    from dashboards.build import NDJSON_PATH
+    from lexwatch.dashboards.build import NDJSON_PATH
 
     export = actions.add_parser("export", parents=[common], help="regenerate the NDJSON file from code")
     export.add_argument("--out", type=Path, default=NDJSON_PATH, help=f"where to write (default {NDJSON_PATH})")
@@ -39,11 +39,11 @@ def register(sub, common):
 def run(args):
     from lexwatch.cli import CliError
     if args.action == "export":
-        from dashboards.build import export
+        from lexwatch.dashboards.build import export
         print(f"wrote {export(args.out)}")
         return 0
     if args.action == "import":
-        from dashboards.importer import ImportError_, import_objects
+        from lexwatch.dashboards.importer import ImportError_, import_objects
         try:
             outcome = import_objects(args.kibana, args.file, space=args.space, api_key=args.api_key,
                                      user=args.user, verify_tls=not args.insecure)
@@ -54,7 +54,7 @@ def run(args):
         failed = [r for r in outcome if r.outcome.startswith("error")]
         print(f"{len(outcome) - len(failed)} imported, {len(failed)} failed", file=sys.stderr)
         return 1 if failed or not outcome else 0
-    from dashboards.check import PlanError, check
+    from lexwatch.dashboards.check import PlanError, check
     store = args.store or os.environ.get("LEXWATCH_ES_URL")
     if not store or not store.startswith(("http://", "https://")):
         raise CliError("check needs Elasticsearch: --store http://127.0.0.1:9200")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from index import Filters, open_store
+from lexwatch.index import Filters, open_store
 from lexwatch.render import penalties_short, timeline_chart
 
 DEMO_PORT = 8765
@@ -28,8 +28,8 @@ def register(sub, common):
 
 
 def run(args):
-    from crawler.replicas import start_replicas
-    from crawler.run import REPLICA_SETTINGS, crawl
+    from lexwatch.crawler.replicas import start_replicas
+    from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
 
     data = Path(args.data).resolve()
     data.mkdir(parents=True, exist_ok=True)

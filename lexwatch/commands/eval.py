@@ -14,7 +14,7 @@ def register(sub, common):
 
 
 def run(args) -> int:
-    from nlp.evaluation import DEFAULT_DIR, evaluate, format_report
+    from lexwatch.nlp.evaluation import DEFAULT_DIR, evaluate, format_report
 
     result = evaluate(args.dir or DEFAULT_DIR)
     if getattr(args, "json", False):

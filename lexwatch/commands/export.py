@@ -26,12 +26,12 @@ def register(sub, common):
 
 
 def default_warc_dir(store_url: str | None) -> Path:
-    from index.store import store_directory
+    from lexwatch.index.store import store_directory
     return store_directory(store_url) / "warc"
 
 
 def run(args) -> int:
-    from index import open_store
+    from lexwatch.index import open_store
     from lexwatch.export import export_articles
 
     warc_dir = args.warc_dir or (default_warc_dir(args.store) if args.format == "warc" else None)

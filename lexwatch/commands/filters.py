@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from index.store import Filters
+from lexwatch.index.store import Filters
 
 
 def _csv(value: str) -> list[str]:

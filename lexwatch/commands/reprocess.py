@@ -16,8 +16,8 @@ def register(sub, common):
 
 
 def run(args):
-    from crawler.reprocess import reprocess
-    from index.store import DEFAULT_STORE
+    from lexwatch.crawler.reprocess import reprocess
+    from lexwatch.index.store import DEFAULT_STORE
 
     try:
         stats = reprocess(args.warc_dir, args.store or DEFAULT_STORE)

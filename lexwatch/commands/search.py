@@ -5,7 +5,7 @@ import html
 import json
 import re
 
-from index import open_store
+from lexwatch.index import open_store
 from lexwatch.commands.filters import add_filter_options, filters_from_args
 from lexwatch.render import penalties_short
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from index import open_store
+from lexwatch.index import open_store
 from lexwatch.commands.filters import add_filter_options, filters_from_args
 from lexwatch.render import timeline_chart
 

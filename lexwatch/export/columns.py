@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.timebuckets import published_day
+from lexwatch.index.timebuckets import published_day
 from lexwatch.article import Article, empty_deepfake
 
 ARTICLE_FIELDS = ("id", "url", "canonical_url", "outlet", "edition", "language", "title", "body", "published_at",

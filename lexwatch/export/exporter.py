@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
-from index.store import Filters, Store
+from lexwatch.index.store import Filters, Store
 from lexwatch import SCHEMA_VERSION, __version__
 from lexwatch.article import Article
 from lexwatch.export.columns import check_fields

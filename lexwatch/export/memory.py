@@ -55,7 +55,7 @@ def synthetic_articles(n: int) -> Iterator[Article]:
 
 
 def build_synthetic_store(path: str | Path, n: int) -> str:
-    from index.sqlite_store import SqliteStore
+    from lexwatch.index.sqlite_store import SqliteStore
     url = f"sqlite:///{Path(path).resolve()}"
     with SqliteStore(url) as store:
         if store.count() < n:
@@ -90,7 +90,7 @@ def _peak_mb() -> float:
 
 
 def _measure_here(store_url: str, fmt: str, out: str) -> dict[str, Any]:
-    from index import open_store
+    from lexwatch.index import open_store
     from lexwatch.export import export_articles
     from lexwatch.export import parquet, text_formats, warc  # noqa: F401 - imported before the baseline
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.store import Store
+from lexwatch.index.store import Store
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
 from lexwatch.web.format import penalties_short

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, urlencode
 
-from index.store import QueryError, Store, StoreError
+from lexwatch.index.store import QueryError, Store, StoreError
 from lexwatch import __version__
 from lexwatch.web import api
 from lexwatch.web.openapi import openapi_document

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Callable
 
-from index.timebuckets import next_bucket
+from lexwatch.index.timebuckets import next_bucket
 
 WIDTH, HEIGHT = 720, 200
 LEFT, RIGHT, TOP, BOTTOM = 34, 8, 10, 34

@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from index.store import INTERVALS, MAX_RESULT_WINDOW, SORTS
+from lexwatch.index.store import INTERVALS, MAX_RESULT_WINDOW, SORTS
 from lexwatch.article import STAGES, schema as article_schema
 from lexwatch.web.params import MAX_QUERY_CHARS, MAX_SIZE, SPLIT_NAMES
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from index.store import INTERVALS, MAX_RESULT_WINDOW, SORTS, Filters
+from lexwatch.index.store import INTERVALS, MAX_RESULT_WINDOW, SORTS, Filters
 from lexwatch.article import STAGES
 
 MAX_QUERY_CHARS = 500

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.store import Store
+from lexwatch.index.store import Store
 from lexwatch.web.app import create_app
 from lexwatch.web.server import BackgroundServer
 
