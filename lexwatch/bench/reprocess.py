@@ -1,0 +1,102 @@
+"""`lexwatch reprocess --workers N` against one worker, on the same WARC corpus.
+
+The corpus is written straight to WARC from the generated Kursiv-shaped site (`lexwatch.bench.bigsite`,
+no crawl needed). Each side is a fresh `lexwatch reprocess` process into a fresh SQLite store, as a
+researcher runs it, so both pay their model loading (N workers load the models N times, in parallel).
+The sides take turns, `rounds` times; the medians are kept.
+
+Two ratios, because this machine is shared:
+- wall: one worker's wall time / N workers' wall time. On a loaded machine this moves both ways
+  (other work takes the second core, or N processes draw N shares of a crowded scheduler).
+- CPU-bound: what the same run gives on N free cores, from CPU seconds, which load does not change:
+  one worker's CPU / the longest path of the N-worker run, max(parent CPU, workers' CPU / N). The
+  workers pull chunks of 8 pages as they free up, so their CPU is even to within a chunk.
+The N-worker run's total CPU over one worker's says what the parallelism costs (models loaded N
+times, pages pickled to the workers and articles back).
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from lexwatch.crawler.publishers import default_base_urls
+
+
+def build_corpus(directory: Path, pages: int, seed: int = 13) -> int:
+    """`pages` article responses of the generated site as WARC records; returns the bytes written."""
+    from lexwatch.bench.bigsite import LANGS, Site
+    from lexwatch.crawler.warc import RotatingWarcWriter
+
+    site, base = Site(pages, seed), default_base_urls()["kursiv"]
+    writer = RotatingWarcWriter(directory, "lexwatch-bench")
+    for i in range(pages):
+        path = site.path_of(i)
+        status, ctype, body = site.page(path)
+        writer.write(base + path, status, [("Content-Type", ctype)], body, [], "2026-01-01T00:00:00+00:00",
+                     {"outlet": "kursiv", "site": "kursiv", "edition": LANGS[i % 3]})
+    writer.close()
+    return sum(p.stat().st_size for p in writer.files)
+
+
+def _side_main(warc_dir: str, store_path: str, workers: str, result_file: str) -> None:
+    """One timed reprocess in this fresh process; CPU of this process and, separately, of its workers."""
+    from lexwatch.crawler.reprocess import reprocess
+    start, t0 = time.perf_counter(), os.times()
+    stats = reprocess(warc_dir, f"sqlite:///{store_path}", workers=int(workers))
+    t1 = os.times()
+    Path(result_file).write_text(json.dumps({
+        "seconds": time.perf_counter() - start, "analyzed": stats["analyzed"], "created": stats["created"],
+        "parent_cpu": (t1.user - t0.user) + (t1.system - t0.system),
+        "workers_cpu": (t1.children_user - t0.children_user) + (t1.children_system - t0.children_system)}))
+
+
+def _side(warc_dir: Path, work: Path, workers: int, tag: str) -> dict[str, Any]:
+    from lexwatch.crawler.run import child_env
+    store, result = work / f"{tag}.db", work / f"{tag}.json"
+    subprocess.run([sys.executable, "-m", "lexwatch.bench.reprocess", str(warc_dir), str(store), str(workers),
+                    str(result)], check=True, env=child_env())
+    m = json.loads(result.read_text())
+    m["cpu"] = m["parent_cpu"] + m["workers_cpu"]
+    m["store"] = str(store)
+    return m
+
+
+def stored_articles(store_path: str) -> list[dict[str, Any]]:
+    """Every stored article as a dict, in id order: two stores built from one corpus compare equal."""
+    from lexwatch.index.store import open_store
+    with open_store(f"sqlite:///{store_path}") as store:
+        return sorted((a.to_dict() for a in store.iterate()), key=lambda d: d["id"])
+
+
+def bench_reprocess(pages: int = 600, workers: int | None = None, rounds: int = 3) -> dict[str, Any]:
+    from lexwatch.crawler.reprocess import default_workers
+    n = workers or max(2, default_workers())
+    with tempfile.TemporaryDirectory(prefix="lexwatch-bench-reprocess-") as tmp:
+        work = Path(tmp)
+        build_corpus(work / "warc", pages)
+        one, many = [], []
+        for r in range(rounds):   # turns: load that comes and goes falls on both sides
+            sides = [(1, one), (n, many)] if r % 2 == 0 else [(n, many), (1, one)]
+            for count, runs in sides:
+                runs.append(_side(work / "warc", work, count, f"w{count}-r{r}"))
+        identical = stored_articles(one[0]["store"]) == stored_articles(many[0]["store"])
+    load = os.getloadavg()[0]
+    med = lambda runs, key: statistics.median(m[key] for m in runs)   # noqa: E731
+    wall_1, wall_n = med(one, "seconds"), med(many, "seconds")
+    cpu_1, cpu_n = med(one, "cpu"), med(many, "cpu")
+    path_n = statistics.median(max(m["parent_cpu"], m["workers_cpu"] / n) for m in many)
+    return {"pages": pages, "workers": n, "analyzed": one[0]["analyzed"], "identical": identical,
+            "wall_1": wall_1, "wall_n": wall_n, "wall_ratio": wall_1 / wall_n,
+            "cpu_1": cpu_1, "cpu_n": cpu_n, "cpu_path_n": path_n, "cpu_ratio": cpu_1 / path_n,
+            "parent_cpu_n": med(many, "parent_cpu"), "load": load, "rounds": rounds}
+
+
+if __name__ == "__main__":
+    _side_main(*sys.argv[1:5])
