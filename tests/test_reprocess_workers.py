@@ -55,3 +55,13 @@ def test_reprocess_command_uses_workers_and_refuses_zero(corpus, tmp_path):
     assert stats["workers"] == 2 and stats["created"] == 45 and stats["unusable"] == 2
     bad = run("--workers", "0")
     assert bad.returncode == 1 and "--workers" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_reprocess_bench_row_compares_fresh_runs_and_their_stores():
+    """The BENCHMARKS.md row's machinery on a small corpus: both sides in fresh processes, stores equal,
+    the CPU figures that make the CPU-bound ratio present and sane."""
+    from lexwatch.bench.reprocess import bench_reprocess
+    m = bench_reprocess(pages=24, workers=2, rounds=1)
+    assert m["identical"] and m["analyzed"] == 24 and m["workers"] == 2
+    assert m["cpu_1"] > 0 and m["cpu_n"] > 0 and 0 < m["setup_cpu_n"] <= m["parent_cpu_n"]
+    assert m["cpu_path_n"] <= m["cpu_n"] and m["cpu_ratio"] > 0
