@@ -49,7 +49,7 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
         if "reprocess" in stages:
             from lexwatch.bench.reprocess import reprocess_row
             progress("reprocess: --workers N vs one worker over a WARC corpus …")
-            rows.append(_row(**reprocess_row(sizes.get("reprocess_pages", 1000), sizes.get("reprocess_rounds", 1))))
+            rows.append(_row(**reprocess_row(sizes.get("reprocess_pages", 2000), sizes.get("reprocess_rounds", 1))))
         if "crawl" in stages and (fn := _optional("lexwatch.crawler.bench", "bench_crawl")):
             from lexwatch.crawler.pipelines.analyze import default_workers
             progress("crawl: whole pipeline vs bare Scrapy crawl of the replicas …")

@@ -15,11 +15,11 @@ from lexwatch.bench import report
 # generated publishing day; analysis_rounds: passes over the evaluation pages.
 SCALES = {
     "quick": {"articles": 10_000, "crawl_pages": 1_000, "recrawl_articles": 100, "analysis_rounds": 3,
-              "reprocess_pages": 1_000, "reprocess_rounds": 1},
+              "reprocess_pages": 2_000, "reprocess_rounds": 1},
     "100k": {"articles": 100_000, "crawl_pages": 10_000, "recrawl_articles": 100, "analysis_rounds": 5,
-             "reprocess_pages": 3_000, "reprocess_rounds": 3},
+             "reprocess_pages": 10_000, "reprocess_rounds": 1},
     "1m": {"articles": 1_000_000, "crawl_pages": 10_000, "recrawl_articles": 100, "analysis_rounds": 5,
-           "reprocess_pages": 3_000, "reprocess_rounds": 3},
+           "reprocess_pages": 10_000, "reprocess_rounds": 1},
 }
 
 
