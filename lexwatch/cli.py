@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         name = type(exc).__name__
         known = isinstance(exc, (CliError, OSError)) or name.endswith("Error")
         message = str(exc) if known and str(exc) else f"{name}: {exc}"
+        from lexwatch.urls import redact   # no credential of a store, frontier or Kibana URL in an error
+        message = redact(message)
         print(f"lexwatch {args.command}: error: {message}", file=sys.stderr)
         return 1
 
