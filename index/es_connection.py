@@ -117,9 +117,10 @@ def access_errors(base_url: str, action: str, auth: str = "none") -> Iterator[No
 
 def access_failure(exc: BaseException, where: str, action: str, auth: str) -> str | None:
     from elastic_transport import ConnectionError as TransportConnectionError
+    from elastic_transport import TlsError
     from elasticsearch import ApiError
-    text = " ".join(str(exc).split())
-    if isinstance(exc, TransportConnectionError) and ("SSL" in text or "certificate" in text):
+    text = _chain_text(exc)
+    if isinstance(exc, TlsError) or (isinstance(exc, TransportConnectionError) and "SSL" in text):
         if "Fingerprints did not match" in text:
             return (f"{where}: its TLS certificate does not match the pinned fingerprint "
                     f"(LEXWATCH_ES_FINGERPRINT) ({action}); nothing was sent")
@@ -127,7 +128,7 @@ def access_failure(exc: BaseException, where: str, action: str, auth: str) -> st
         if found:
             return (f"{where}: its TLS certificate is not trusted ({found.group(1).strip()}) ({action}); "
                     "give its CA with LEXWATCH_ES_CA_CERTS or pin LEXWATCH_ES_FINGERPRINT")
-        return f"{where}: TLS failed ({action}): {redact(text)[:300]}"
+        return f"{where}: TLS failed ({action}): {redact(text)[-300:]}"
     if isinstance(exc, ApiError) and exc.status_code == 401:
         rejected = {"API key": "the API key (LEXWATCH_ES_API_KEY)",
                     "user and password": "the user and password (LEXWATCH_ES_USER / LEXWATCH_ES_PASSWORD "
@@ -140,3 +141,17 @@ def access_failure(exc: BaseException, where: str, action: str, auth: str) -> st
         return (f"{where} refused {action}: 403 Forbidden: the credentials lack a privilege (lexwatch needs "
                 "index privileges on lexwatch* and cluster monitor)")
     return None
+
+
+def _chain_text(exc: BaseException) -> str:
+    """The exception's text with its causes' (the transport wraps urllib3's, which wraps ssl's)."""
+    seen, parts, todo = set(), [], [exc]
+    while todo:
+        item = todo.pop(0)
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        parts.append(str(item))
+        todo += [e for e in (*getattr(item, "errors", ()), item.__cause__, item.__context__)
+                 if isinstance(e, BaseException)]
+    return " ".join(" ".join(parts).split())

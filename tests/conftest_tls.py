@@ -95,7 +95,7 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port} ssl;
-        ssl_certificate {dir}/server.crt;
+        ssl_certificate {dir}/server-chain.crt;   # the server's certificate, then its CA's, as ES sends
         ssl_certificate_key {dir}/server.key;
         client_max_body_size 200m;
         location / {{
@@ -146,6 +146,7 @@ def secured_es(es_url, tmp_path_factory):
     make_ca(workdir, "ca")
     make_ca(workdir, "other-ca")
     make_server_cert(workdir, "ca")
+    (workdir / "server-chain.crt").write_text((workdir / "server.crt").read_text() + (workdir / "ca.crt").read_text())
     port = free_port()
     upstream = urlsplit(es_url)
     (workdir / "nginx.conf").write_text(NGINX_CONF.format(
