@@ -51,6 +51,8 @@ def redact_url(url: str) -> str:
         return _mask_env(url.rpartition("@")[2]) if "@" in url else _mask_env(url)
     netloc = parts.netloc.rpartition("@")[2]
     query = "&".join(_mask_param(pair) for pair in parts.query.split("&")) if parts.query else ""
+    if (netloc, query) == (parts.netloc, parts.query):
+        return _mask_env(url)   # nothing to remove (and sqlite:///path keeps its empty authority)
     return _mask_env(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
 
 

@@ -5,7 +5,7 @@ with a CA and server certificate generated here (openssl), demanding basic authe
 nginx runs in the foreground as a child of the test session (its own config, pid, logs and temp
 files in a tmp dir; never the system service) and is stopped at the end of the session. Like the
 Elasticsearch fixtures, a missing nginx skips on a developer's machine but fails under CI=true or
-LEXWATCH_REQUIRE_ES=1 (scripts/test.sh installs Debian's nginx-light).
+LEXWATCH_REQUIRE_ES=1 (scripts/test.sh installs Debian's nginx).
 """
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def secured_es(es_url, tmp_path_factory):
     """The TLS + authentication proxy in front of the run's real Elasticsearch."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists() or not shutil.which("openssl"):
-        message = "nginx or openssl missing: install Debian's nginx-light and openssl (scripts/test.sh does)"
+        message = "nginx or openssl missing: install Debian's nginx and openssl (scripts/test.sh does)"
         if _required():
             pytest.fail(message + " [required: CI=true or LEXWATCH_REQUIRE_ES=1]", pytrace=False)
         pytest.skip(message)
