@@ -124,7 +124,7 @@ def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | No
                     redis.Redis.from_url(frontier).flushdb()
                     if store == "sqlite":
                         store_url = f"sqlite:///{work}/bench.db"
-                        from lexwatch.index.store import open_store
+                        from lexwatch.index.factory import open_store
                         open_store(store_url).close()   # before the writers: they would race to create it
                     else:  # an Elasticsearch URL: a fresh alias per round
                         store_url = f"{store.rstrip('/')}/lexwatch-bench-{os.getpid()}-{attempt}-{n}"
