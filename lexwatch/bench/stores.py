@@ -123,7 +123,8 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
     from elasticsearch import helpers
 
     from lexwatch.index.es_connection import connect
-    from lexwatch.index.es_store import ElasticsearchStore, mapping_file, to_document
+    from lexwatch.index.es_documents import mapping_file, to_document
+    from lexwatch.index.es_store import ElasticsearchStore
     store = ElasticsearchStore(f"{es_url}/lexwatch-bench-search")
     store.drop()
     store.refresh = False   # the crawl's write path (crawler/context.py); one refresh at the end, timed below
