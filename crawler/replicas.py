@@ -1,14 +1,14 @@
 """Local replicas of the outlets' sites, served on 127.0.0.1 for tests, the demo and the benchmark.
 
     handle = start_replicas()            # one port per site, chosen by the OS
-    handle.base_urls                     # {"report": "http://127.0.0.1:41234", "kursiv-uz": ...}
+    handle.base_urls                     # {site key: "http://127.0.0.1:41234", ...}
     handle.publish_day(2)                # the next day's stories appear, one story is updated
-    handle.hits("report")                # every request the report site answered
+    handle.hits(site_key)                # every request that site answered
     handle.stop()
 
 The sites are static files generated from tests/replicas/<outlet>/stories.toml (build.py there);
 routes.json maps each URL to its file per publishing day. Pages name the real origins
-(https://report.az/...); the server rewrites them to the replica origins it serves, so links lead
+(https://<real host>/...); the server rewrites them to the replica origins it serves, so links lead
 where they would on the real site. Dynamic behaviour: conditional GET (ETag, Last-Modified ->
 304), 301 redirects, a page that answers 503 with Retry-After once and then 200, 404 for anything
 else. `python -m lexwatch.crawler.replicas` serves them until Ctrl-C.

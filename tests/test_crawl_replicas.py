@@ -90,7 +90,7 @@ def test_language_versions_are_linked_through_translations(replicas, day1):
 
 def test_robots_txt_is_obeyed(day1):
     assert not [h for h in day1.hits if "/sponsored/" in h.path]
-    assert {h.site for h in day1.hits if h.path == "/robots.txt"} == {"report", "kazinform", "kursiv", "kursiv-uz"}
+    assert {h.site for h in day1.hits if h.path == "/robots.txt"} == {"report", "kazinform", "kazinform-kaz", "kursiv", "kursiv-uz"}
     assert day1.stats["outlets"]["report"]["robots_forbidden"] == 1
 
 

@@ -15,7 +15,7 @@ REPLICA_PORT = 18701
 
 def register(sub, common):
     p = sub.add_parser("demo", parents=[common], help="crawl the bundled replica sites and show the timeline",
-                       description="Start local replicas of Report, Kazinform and Kursiv on 127.0.0.1, crawl "
+                       description="Start local replicas of the registry's outlets on 127.0.0.1, crawl "
                                    "them into DIR/lexwatch.db (WARCs and logs beside it), print the timeline "
                                    "of deepfake-regulation developments and serve the search page.")
     p.add_argument("--data", default="./data", metavar="DIR", help="where the store, WARCs and logs go")
