@@ -117,6 +117,12 @@ def test_redirects_and_tracking_links_end_as_one_record(replicas, day1):
     assert tracked and all(canonical_url(e["url"]) in day1.articles for e in tracked)
 
 
+def test_an_amp_link_is_its_story_fetched_once(replicas, day1):
+    amp = [e for e in replicas.manifest("kursiv") if e["flags"].get("amp")]
+    assert amp and all(canonical_url(e["url"]) in day1.articles for e in amp)
+    assert not [h for h in day1.hits if h.path.endswith("/amp")]   # the registry maps it to the story first
+
+
 def test_awkward_pages_are_read(day1):
     for flag in ("cp1251", "broken"):
         [entry] = [e for e in day1.expected if e["flags"].get(flag)]
