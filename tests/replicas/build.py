@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OUTLETS = ("report", "kazinform", "kursiv")
+OUTLETS = tuple(sorted(p.parent.name for p in HERE.glob("*/stories.toml")))   # every replica with stories
 DAYS = (1, 2)
 
 
