@@ -62,6 +62,10 @@ class ReplicaHandle:
         self.rewrites: list[tuple[bytes, bytes]] = []
 
     @property
+    def outlets(self) -> list[str]:
+        return sorted({site.outlet for site in self.sites.values()})
+
+    @property
     def base_urls(self) -> dict[str, str]:
         return {key: site.base_url for key, site in self.sites.items()}
 
@@ -213,12 +217,12 @@ def rewrite(data: bytes, rewrites: list[tuple[bytes, bytes]]) -> bytes:
 
 def start_replicas(root: str | Path | None = None, day: int = 1, host: str = "127.0.0.1",
                    outlets: list[str] | None = None, first_port: int = 0) -> ReplicaHandle:
-    """Serve every outlet's replica (or those in `outlets`), one site per free port, or on
+    """Serve every registry outlet's replica found under `root` (or those in `outlets`), one site per free port, or on
     first_port, first_port+1, … (sorted by site) when given: stored URLs carry the port, so a store
     that is crawled again (lexwatch demo) needs the same ports to recognise its articles."""
     root = Path(root) if root else REPLICA_ROOT
     sites: dict[str, ReplicaSite] = {}
-    for outlet in outlets or list(PUBLISHERS):
+    for outlet in outlets or [name for name in PUBLISHERS if (root / name / "routes.json").exists()]:
         routes = json.loads((root / outlet / "routes.json").read_text(encoding="utf-8"))
         for key, by_day in routes.items():
             sites[key] = ReplicaSite(key, outlet, by_day)

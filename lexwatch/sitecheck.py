@@ -64,9 +64,13 @@ class Fetcher:
     robots: dict = field(default_factory=dict)
     last: dict = field(default_factory=dict)
 
+    def allowed(self, url: str) -> bool:
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        return origin not in self.robots or self.robots[origin].can_fetch(self.user_agent, url)
+
     def get(self, url: str, check_robots: bool = True) -> tuple[int, bytes, str]:
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-        if check_robots and origin in self.robots and not self.robots[origin].can_fetch(self.user_agent, url):
+        if check_robots and not self.allowed(url):
             return -1, b"", "disallowed by robots.txt"
         if self.used >= self.max_requests:
             raise BudgetSpent(f"request budget of {self.max_requests} spent")
@@ -264,7 +268,8 @@ class OutletCheck:
         epoch = datetime(1970, 1, 1, tzinfo=self.outlet.zone)
         for day, link in sorted(found, key=lambda i: i[0] or epoch, reverse=True):
             link = link.split("#")[0]
-            if link not in seen and urlsplit(link).netloc == urlsplit(self.bases[site.key]).netloc:
+            if link not in seen and urlsplit(link).netloc == urlsplit(self.bases[site.key]).netloc \
+                    and self.fetcher.allowed(link):   # a page robots.txt forbids is not ours to check
                 seen.add(link)
                 candidates.append(link)
         if not candidates:

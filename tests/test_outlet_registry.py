@@ -30,6 +30,7 @@ def test_every_outlet_file_loads_and_names_its_facts():
     (lambda t: t.replace('country = "KZ"', 'country = "Kazakhstan"'), "country: 'Kazakhstan' does not match"),
     (lambda t: t.replace('utc_offset = "+05:00"', 'utc_offset = "5"'), "utc_offset"),
     (lambda t: t + '\nfavourite_colour = "red"\n', "Additional properties are not allowed"),
+    (lambda t: t.replace('name = "kazinform"', 'name = "kazinform/../x"'), "name"),
     (lambda t: t.replace("[listing]", "[listing_]", 1), "'listing_'"),
     (lambda t: t.replace("article_paths = [", "article_paths = ['(unclosed', ", 1), "bad regex"),
     (lambda t: t.replace("base_url = \"https://www.inform.kz\"", "base_url = \"www.inform.kz\"", 1), "sites/0/base_url"),

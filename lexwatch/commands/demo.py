@@ -43,7 +43,7 @@ def run(args):
         print(f"replica sites: {', '.join(f'{k} {v}' for k, v in sorted(replicas.base_urls.items()))}",
               file=sys.stderr)
         # Local replicas need no politeness delays: the crawl takes seconds instead of minutes.
-        stats = crawl(None, store_url=store_url, base_urls=replicas.base_urls, warc_dir=str(data / "warc"),
+        stats = crawl(replicas.outlets, store_url=store_url, base_urls=replicas.base_urls, warc_dir=str(data / "warc"),
                       log_file=str(data / "crawl.log"), settings=REPLICA_SETTINGS, progress=5)
     finally:
         replicas.stop()
