@@ -136,7 +136,7 @@ SCANNED = ("lexwatch", "crawler", "nlp", "index", "dashboards")
 # Generators of benchmark and sample data shaped like particular replicas (not read by any stage).
 # They should read the registry too; until they do they are listed here, by name, not by pattern.
 SAMPLE_DATA = {"lexwatch/bench/synthetic.py", "lexwatch/bench/replica_day.py", "lexwatch/bench/bigsite.py",
-               "lexwatch/bench/stores.py", "crawler/bench.py", "crawler/frontier_bench.py"}
+               "lexwatch/bench/stores.py", "lexwatch/bench/crawl.py", "lexwatch/bench/frontier.py"}
 NOT_AN_OUTLET = "registry-grep: not an outlet"
 
 
