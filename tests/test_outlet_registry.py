@@ -169,3 +169,17 @@ def test_the_scan_finds_a_planted_fact(tmp_path):
     """The grep above can fail: a host written in code is found."""
     host = next(iter(outlets().values())).hosts[0]
     assert any(rx.search(f'URL = "https://{host}/x"') for _, rx in _facts())
+
+
+def test_a_redesign_adds_a_selector_version_and_the_old_one_keeps_its_period(tmp_path):
+    """fundus-style versions: pages of each period are read with the selectors of their design."""
+    from datetime import date
+    text = (REGISTRY_DIR / "kursiv.toml").read_text(encoding="utf-8")
+    text = text.replace('valid_from = "2022-01-01"', 'valid_from = "2022-01-01"\nvalid_until = "2026-04-01"', 1)
+    text += '\n[[selectors]]\nvalid_from = "2026-04-01"\nbody = ".entry__body"\ndate = "time.entry__date"\n'
+    path = tmp_path / "kursiv.toml"
+    path.write_text(text, encoding="utf-8")
+    outlet = read_outlet(path)
+    assert outlet.selectors_on(date(2026, 3, 31)).body == ".post__content"
+    assert outlet.selectors_on(date(2026, 4, 1)).body == ".entry__body"
+    assert outlet.selectors_on(date(2021, 12, 31)) is None
