@@ -16,8 +16,10 @@ _AMP_PATH = re.compile(r"/amp/?$")
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case host, no fragment, no tracking parameters, no AMP suffix, no trailing slash."""
-    url = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True)
+    """Lower-case host, no fragment, no tracking parameters, no AMP suffix, no trailing slash; an
+    AMP or print variant the outlet registry describes becomes its story's URL."""
+    from lexwatch.outlets import story_url   # the registry imports nothing of urls: no cycle
+    url = story_url(url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True))
     url = canonicalize_url(url, keep_fragments=False)
     parts = urlsplit(url)
     host = parts.hostname or ""

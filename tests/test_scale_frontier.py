@@ -69,7 +69,7 @@ def test_requests_travel_as_json_and_come_back_whole():
     from scrapy.utils.request import request_from_dict
 
     from lexwatch.crawler import frontier
-    from lexwatch.crawler.spiders.kursiv import KursivSpider
+    from lexwatch.crawler.spiders.outlets import KursivSpider
     spider = KursivSpider()
     request = Request("http://127.0.0.1:1/2025-07-04/x/", callback=spider.parse_article, priority=10,
                       headers={"If-None-Match": '"abc"'}, body=b"\x00\xff",
