@@ -67,7 +67,7 @@ def analyzed(pages: Iterable[tuple], pool: ProcessPoolExecutor | None) -> Iterat
 
 
 def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200, workers: int = 1) -> dict[str, Any]:
-    from lexwatch.index.store import open_store
+    from lexwatch.index.factory import open_store
 
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")

@@ -31,7 +31,7 @@ def _child(spec_json: str, result_file: str) -> None:
 
 
 def bench_crawl_cpu(rounds: int = 3) -> dict[str, Any]:
-    from lexwatch.crawler.bench import FAST, _bare_crawl
+    from lexwatch.bench.crawl import FAST, _bare_crawl
     from lexwatch.crawler.replicas import start_replicas
     from lexwatch.crawler.run import child_env, crawl
     runs: dict[str, list[float]] = {"bare": [], "workers_1": [], "workers_0": []}

@@ -82,7 +82,7 @@ def _side(warc_dir: Path, work: Path, workers: int, tag: str) -> dict[str, Any]:
 
 def stored_articles(store_path: str) -> list[dict[str, Any]]:
     """Every stored article as a dict, in id order: two stores built from one corpus compare equal."""
-    from lexwatch.index.store import open_store
+    from lexwatch.index.factory import open_store
     with open_store(f"sqlite:///{store_path}") as store:
         return sorted((a.to_dict() for a in store.iterate()), key=lambda d: d["id"])
 

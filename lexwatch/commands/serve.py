@@ -26,7 +26,7 @@ def register(sub, common):
 
 
 def run(args):
-    from lexwatch.index.store import open_store
+    from lexwatch.index.factory import open_store
     from lexwatch.cli import CliError
     from lexwatch.web.app import create_app
     from lexwatch.web.server import is_loopback, make_web_server
@@ -50,7 +50,8 @@ def run(args):
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         host, port = server.server_address[:2]
         shown = f"[{host}]" if ":" in str(host) else host
-        print(f"lexwatch serve: {store.url} at http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+        from lexwatch.urls import redact_url
+        print(f"lexwatch serve: {redact_url(store.url)} at http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
