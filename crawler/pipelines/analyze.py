@@ -9,7 +9,8 @@ cores or more: the crawl runs on one core, analysis on the other.
 With workers, the reactor never waits on analysis: the models are loaded without blocking it
 (`open_spider` awaits the warm-up), and each worker also computes the store's search keys (the
 lemmas of title and body, on its warm caches) and hands them over with the article, so the crawl
-process neither loads pymorphy3 nor lemmatises (nlp.morph.hand_over).
+process neither loads pymorphy3 nor lemmatises (nlp.morph.hand_over). Articles leave this stage in
+the order their pages arrived, so the store writes them in fetch order for any number of workers.
 """
 from __future__ import annotations
 
@@ -113,6 +114,7 @@ class AnalyzePipeline:
         self.context = CrawlContext.of(crawler)
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self._last_turn: asyncio.Future | None = None   # set when the latest page has left this stage
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -140,12 +142,30 @@ class AnalyzePipeline:
         if not isinstance(item, FetchedPage):
             return item
         args = (item.body, item.url, item.outlet, item.edition, item.content_type, item.fetched_at)
+        if self.pool is None:
+            return self._outcome(item, lambda: analyze(*args))
+        # Pages leave in the order they came in, whichever worker finishes first: each waits for the
+        # one before it, so the store writes articles in fetch order (as without workers).
+        turn, before = asyncio.get_running_loop().create_future(), self._last_turn
+        self._last_turn = turn
         try:
-            if self.pool is not None:
-                article, keys = await asyncio.wrap_future(self.pool.submit(analyze_with_keys, *args))
-                self.hand_over(indexed_text(article), article.language, keys)
-            else:
-                article = analyze(*args)
+            done = asyncio.wrap_future(self.pool.submit(analyze_with_keys, *args))
+            await asyncio.wait([done])
+            if before is not None:
+                await before
+            return self._outcome(item, lambda: self._handed_over(done.result()))
+        finally:
+            if not turn.done():
+                turn.set_result(None)
+
+    def _handed_over(self, result: tuple[Article, str]) -> Article:
+        article, keys = result
+        self.hand_over(indexed_text(article), article.language, keys)
+        return article
+
+    def _outcome(self, item: FetchedPage, analysis) -> "AnalyzedPage":
+        try:
+            article = analysis()
         except self.unusable as exc:
             self.crawler.stats.inc_value("lexwatch/unusable_pages")
             if self.context.state is not None:
