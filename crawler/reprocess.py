@@ -6,10 +6,10 @@ cannot use are counted, not fatal; a WARC truncated by a killed crawl is read up
 Analysis is CPU-bound and pages are independent, so `workers` > 1 analyzes in that many worker
 processes. Results come back in the pages' order (`Executor.map` keeps it), so the store receives
 the same articles in the same batches as with one worker: the stored result is identical, only
-sooner. The parent builds the language models of the corpus's editions once and then forks the
-workers, which share them (copy-on-write) instead of each loading them again (~3 s of CPU a
-process); it forks before opening the store, so no store thread is copied half-way. The parent
-then writes the store while the workers analyse (see `lexwatch.bench.reprocess` for the figures).
+sooner. The parent builds the language models once (while a forked reader reads the WARCs) and
+then forks the workers, which share them (copy-on-write) instead of each loading them again (~3 s
+of CPU a process); it forks before opening the store, so no store thread is copied half-way. The
+parent then writes the store while the workers analyse (`lexwatch.bench.reprocess` measures it).
 """
 from __future__ import annotations
 
@@ -42,16 +42,40 @@ def analyze_or_none(args: tuple) -> Any:
         return None
 
 
-def start_pool(pages: list[tuple], workers: int) -> ProcessPoolExecutor | None:
-    """Workers forked after this process has built the models of the pages' editions; None for one
-    worker (analysis here). Call before anything in this process starts a thread."""
+def _fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def read_pages(warc_dir: str | Path) -> tuple[int, list[tuple], list[str]]:
+    """(response records read, the latest 200 capture of each story as analysis arguments, damage found)."""
+    problems: list[str] = []
+    latest: dict[str, Any] = {}
+    records = 0
+    for captured in read_responses(warc_dir, problems):
+        records += 1
+        if captured.status == 200:
+            latest[canonical_url(captured.url)] = captured
+    pages = [(c.body, c.url, c.outlet, c.edition or None, c.content_type, c.fetched_at) for c in latest.values()]
+    return records, pages, problems
+
+
+def read_and_warm_up(warc_dir: str | Path) -> tuple[int, list[tuple], list[str]]:
+    """read_pages, while this process builds the models the workers will share: both are serial work
+    before any worker can start, so a forked reader decompresses and parses the WARCs meanwhile.
+    Every language is built, as the corpus's are not known until it is read."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as reader:
+        reading = reader.submit(read_pages, warc_dir)
+        warm_up(sorted(WARM_UP), "https://warm-up.invalid/warm-up", "other")
+        return reading.result()
+
+
+def start_pool(workers: int) -> ProcessPoolExecutor | None:
+    """None for one worker (analysis here); else `workers` processes, forked (Linux) so that they share
+    the models this process has built, elsewhere spawned (each builds its own). Call before anything in
+    this process starts a thread."""
     if workers <= 1:
         return None
-    langs = sorted({edition for _, _, _, edition, _, _ in pages if edition in WARM_UP})
-    if pages and langs:
-        warm_up(langs, pages[0][1], pages[0][2])
-    # fork (Linux) shares the built models; elsewhere spawn, where each worker builds its own
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = "fork" if _fork_available() else "spawn"
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
     pool.submit(int).result()   # fork now: a fork pool starts all its workers at the first task
     return pool
@@ -73,20 +97,13 @@ def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200, worke
         raise ValueError(f"workers must be at least 1, not {workers}")
     if not warc_files(warc_dir):
         raise FileNotFoundError(f"no WARC files under {warc_dir}")
-    problems: list[str] = []
-    latest: dict[str, Any] = {}
-    records = 0
-    for captured in read_responses(warc_dir, problems):
-        records += 1
-        if captured.status == 200:
-            latest[canonical_url(captured.url)] = captured
-    stats = {"records": records, "pages": len(latest), "analyzed": 0, "unusable": 0,
+    parallel = workers > 1 and _fork_available()
+    records, pages, problems = read_and_warm_up(warc_dir) if parallel else read_pages(warc_dir)
+    stats = {"records": records, "pages": len(pages), "analyzed": 0, "unusable": 0,
              "created": 0, "updated": 0, "unchanged": 0, "store_errors": 0, "damaged_files": problems,
              "workers": workers}
-    pages = [(c.body, c.url, c.outlet, c.edition or None, c.content_type, c.fetched_at) for c in latest.values()]
-    latest.clear()
     batch = []
-    pool = start_pool(pages, min(workers, max(1, len(pages))))
+    pool = start_pool(min(workers, max(1, len(pages))))
     with open_store(store_url) as store, pool or nullcontext():
         def flush() -> None:
             report = store.upsert(batch)
