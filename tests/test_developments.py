@@ -118,3 +118,9 @@ def test_instrument_names_in_every_language_are_one_key():
 
 def test_article_numbers_are_strings_with_their_suffix():
     assert article_ref("163-1") == "163-1" and article_ref(163) == "163" and article_ref(None) is None
+
+
+def test_es_developments_mapping_equals_the_document_fields(members):
+    from lexwatch.index.es_developments import mapping_file, to_document
+    dev = group(members)[0]
+    assert set(to_document(dev)) == set(mapping_file()["mappings"]["properties"])
