@@ -44,3 +44,44 @@ def replica_story(article_id: str) -> str:
     """'report/ai-forgery-criminal-liability': the replica story an analysed article came from."""
     replica_articles()
     return _STORY[article_id]
+
+
+# -- the labelled grouping set (tests/data/developments/grouping.yaml) ---------------------------
+GROUPING = Path(__file__).parent / "data" / "developments" / "grouping.yaml"
+EVAL = Path(__file__).parent / "data" / "eval"
+FETCHED = "2026-12-01T00:00:00+00:00"   # what an undated page's day falls back to
+
+
+@lru_cache(maxsize=1)
+def grouping_sets() -> dict[str, tuple[list[Article], dict[str, tuple[str, str]]]]:
+    """world -> (its analysed articles, article id -> (development label, track label))."""
+    import yaml
+    from lexwatch.nlp.evaluation import analyze_labelled
+    from lexwatch.nlp.pipeline import analyze_text
+    spec = yaml.safe_load(GROUPING.read_text(encoding="utf-8"))
+    worlds = {}
+    articles = list(replica_articles())
+    labels = {a.id: tuple(spec["replicas"][replica_story(a.id)]) for a in articles
+              if replica_story(a.id) in spec["replicas"]}
+    worlds["replicas"] = (articles, labels)
+
+    eval_labels = json.loads((EVAL / "labels.json").read_text(encoding="utf-8"))
+    articles, labels = [], {}
+    for key, entry in eval_labels.items():
+        article = analyze_labelled(EVAL, key, entry)
+        article.fetched_at = FETCHED
+        articles.append(article)
+        if key in spec["eval"]:
+            labels[article.id] = tuple(spec["eval"][key])
+    worlds["eval"] = (articles, labels)
+
+    articles, labels = [], {}
+    urls = {case["id"]: case["url"] for case in spec["cases"]}
+    for case in spec["cases"]:
+        article = analyze_text(f"{case['title']}\n{case['body']}", case["url"], outlet=case["outlet"],
+                               edition=case["language"], published_at=case["published"], fetched_at=FETCHED)
+        article.translations = {f"t{i}": urls[other] for i, other in enumerate(case["translations"])}
+        articles.append(article)
+        labels[article.id] = tuple(case["labels"])
+    worlds["cases"] = (articles, labels)
+    return worlds

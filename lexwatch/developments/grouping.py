@@ -7,7 +7,12 @@
    instrument share their country's "~" block, where headline similarity must also agree.
 4. Within a block, stories in day order join a development of the same stage and reading whose
    last day is at most WINDOW_DAYS and first day at most SPAN_DAYS before theirs (outlets report
-   one event over a few days); among several, the one whose headlines are most alike.
+   one event over a few days); among several, the one whose headlines are most alike. Court
+   cases (enforcement) also need alike headlines: two verdicts under one article in a week are
+   two events.
+5. A block is one track, except guidance and enforcement citing articles of the code that none of
+   its legislative steps names: those cite an existing article (a defamation article applied to a
+   deepfake), a track of their own per article (developments sharing a cited article share it).
 The answer depends only on the set of members: sorting by (day, id) fixes every choice, so
 incremental regrouping of a block and a full rebuild agree.
 """
@@ -26,6 +31,8 @@ WINDOW_DAYS = 3          # days between two reports of one event (a law signed o
 SPAN_DAYS = 7            # the longest a development stretches
 UNKEYED_SIMILARITY = 0.2  # headline overlap two stories need when neither names the instrument
 UNKEYED = "~"
+SEPARATE_EVENTS = ("enforcement",)       # stages whose same-day reports are often different events
+CITING = ("guidance", "enforcement")     # stages that apply an instrument rather than make it
 # A stage two editions disagree on: the more advanced / more specific wins a tie.
 STAGE_PRECEDENCE = ("in_force", "signed", "adopted", "reading", "committee", "enforcement", "guidance", "proposal")
 
@@ -105,7 +112,7 @@ def _group_block(block: str, block_stories: list[Story]) -> list[Development]:
             if _days(dev[-1].day, story.day) > WINDOW_DAYS or _days(head.day, story.day) > SPAN_DAYS:
                 continue
             sim = max(_similarity(story.words, s.words) for s in dev)
-            if not keyed and sim < UNKEYED_SIMILARITY:
+            if (not keyed or story.stage in SEPARATE_EVENTS) and sim < UNKEYED_SIMILARITY:
                 continue
             if sim > best_sim:
                 best, best_sim = dev, sim
@@ -113,7 +120,35 @@ def _group_block(block: str, block_stories: list[Story]) -> list[Development]:
             open_.append([story])
         else:
             best.append(story)
-    return [_development(block, dev) for dev in open_]
+    developments = [_development(block, dev) for dev in open_]
+    if keyed:
+        _split_cited_articles(block, developments)
+    return developments
+
+
+def _split_cited_articles(block: str, developments: list[Development]) -> None:
+    legislative = {r for d in developments if d.stage not in CITING for r in d.refs}
+    citing = [d for d in developments if d.stage in CITING and d.refs and not set(d.refs) & legislative]
+    uf = _UnionFind([d.id for d in citing])
+    by_ref: dict[str, str] = {}
+    for d in citing:
+        for ref in d.refs:
+            if ref in by_ref:
+                uf.union(d.id, by_ref[ref])
+            by_ref.setdefault(ref, d.id)
+    components: dict[str, list[Development]] = {}
+    for d in citing:
+        components.setdefault(uf.find(d.id), []).append(d)
+    for devs in components.values():
+        refs = sorted({r for d in devs for r in d.refs}, key=_ref_order)
+        for d in devs:
+            d.track_id = _hash(block, "art", *refs)
+            d.instrument_label = f"{d.instrument_label} art. {', '.join(refs)}"
+
+
+def _ref_order(ref: str) -> tuple:
+    digits = re.match(r"\d+", ref)
+    return (int(digits.group()) if digits else 10**9, ref)
 
 
 def _development(block: str, dev: list[Story]) -> Development:

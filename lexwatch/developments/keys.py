@@ -1,8 +1,10 @@
 """From a stored Article to grouping features (a Member): its main jurisdiction, its stage, and
 votes for the instrument it is about, keyed by the multilingual vocabulary in instruments.yaml.
 
-A headline naming an instrument counts more than the first instrument the tagger found, which
-counts more than a later one: a story on the AI law that says which code it amends is about the law.
+A headline naming an instrument counts most; then the instrument the body names first (a news
+lead names its subject): a story on the AI law that says which code it amends is about the law.
+Instruments only the tagger found (its vocabulary knows wordings the patterns do not) follow the
+body's mentions.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from lexwatch.urls import canonical_url
 VOCABULARY = Path(__file__).with_name("instruments.yaml")
 TITLE_VOTE = 3.0      # the headline names it
 FIRST_VOTE = 2.0      # the tagger's first instrument
-OTHER_VOTE = 1.0      # any further instrument
+OTHER_VOTE = 1.0      # any further instrument, or the body names it
 
 
 @lru_cache(maxsize=1)
@@ -34,10 +36,10 @@ def _tagged_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=8)
-def _title_patterns(language: str) -> list[tuple[str, re.Pattern]]:
+def _patterns(language: str) -> list[tuple[str, re.Pattern]]:
     out = []
     for key, entry in vocabulary().items():
-        for pattern in (entry.get("titles") or {}).get(language, []):
+        for pattern in (entry.get("patterns") or {}).get(language, []):
             out.append((key, re.compile(pattern, re.I)))
     return out
 
@@ -60,13 +62,15 @@ def instrument_rank(key: str) -> int:
     return int((vocabulary().get(key) or {}).get("rank", 9))
 
 
-def title_keys(title: str, language: str | None) -> list[str]:
-    """Instrument keys a headline names, by the vocabulary's patterns for its language."""
-    found: list[str] = []
-    for key, pattern in _title_patterns(language or "en"):
-        if key not in found and pattern.search(title or ""):
-            found.append(key)
-    return found
+def named_keys(text: str, language: str | None) -> list[str]:
+    """Instrument keys a text names, by the vocabulary's patterns for its language, in the order
+    of their first mention."""
+    first: dict[str, int] = {}
+    for key, pattern in _patterns(language or "en"):
+        match = pattern.search(text or "")
+        if match and match.start() < first.get(key, len(text) + 1):
+            first[key] = match.start()
+    return sorted(first, key=lambda k: (first[k], k))
 
 
 def article_ref(value: Any) -> str | None:
@@ -83,15 +87,23 @@ def member_of(article: Article) -> Member | None:
         return None
     votes: dict[str, float] = {}
     refs: dict[str, list[str]] = {}
-    for i, inst in enumerate(tags.get("instruments") or []):
+    tagged: list[str] = []
+    for inst in tags.get("instruments") or []:
         key = instrument_key(inst.get("name", ""))
         if key is None:
             continue
-        votes[key] = votes.get(key, 0.0) + (FIRST_VOTE if i == 0 else OTHER_VOTE)
+        if key not in tagged:
+            tagged.append(key)
         ref = article_ref(inst.get("article"))
         if ref and ref not in refs.setdefault(key, []):
             refs[key].append(ref)
-    for key in title_keys(article.title, article.language):
+    # The body's mentions in reading order, then what only the tagger found: the first is the
+    # story's subject (a news lead names it), the rest are context.
+    mentions = named_keys(article.body, article.language)
+    mentions += [k for k in tagged if k not in mentions]
+    for i, key in enumerate(mentions):
+        votes[key] = votes.get(key, 0.0) + (FIRST_VOTE if i == 0 else OTHER_VOTE)
+    for key in named_keys(article.title, article.language):
         votes[key] = votes.get(key, 0.0) + TITLE_VOTE
     jurisdictions = tags.get("jurisdictions") or []
     links = sorted({article_id(canonical_url(u)) for u in (article.translations or {}).values() if u} - {article.id})
