@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from lexwatch.developments.model import Development, DevelopmentQuery
 
 MAPPING_PATH = Path(__file__).with_name("es_developments_mapping.json")
-DERIVED = ("linked_ids", "language_list", "outlet_list", "sources")
+DERIVED = ("linked_ids", "language_list", "outlet_list", "sources", "track_label")
 _TERMS = 10_000          # ids per terms clause (ES's default max_terms_count is 65,536)
 
 
@@ -29,6 +29,7 @@ def to_document(dev: Development) -> dict[str, Any]:
     doc["language_list"] = sorted(dev.languages)
     doc["outlet_list"] = sorted(dev.outlets)
     doc["sources"] = len(dev.article_ids)
+    doc["track_label"] = f"{dev.jurisdiction or '--'} · {dev.instrument_label}"   # Kibana stacks tracks by it
     return doc
 
 
