@@ -4,7 +4,7 @@
 2. Each story gets one jurisdiction, instrument key, stage and reading by majority of its editions
    (the tagger may read a stage or an instrument in one language and miss it in another).
 3. Its block is jurisdiction + instrument key: one instrument track. Stories without a named
-   instrument share their country's "~" block, where headline similarity must also agree.
+   instrument share their country's "~" block of their month, where headline similarity must also agree.
 4. Within a block, stories in day order join a development of the same stage and reading whose
    last day is at most WINDOW_DAYS and first day at most SPAN_DAYS before theirs (outlets report
    one event over a few days); among several, the one whose headlines are most alike. Court
@@ -72,7 +72,11 @@ class Story:
 
     @property
     def block(self) -> str:
-        return f"{self.jurisdiction or '--'}|{self.instrument or UNKEYED}"
+        if self.instrument:
+            return f"{self.jurisdiction or '--'}|{self.instrument}"
+        # unnamed instruments: one block per country and month, so what one new article makes the
+        # step regroup stays small (two reports of one event across a month's end stay apart)
+        return f"{self.jurisdiction or '--'}|{UNKEYED}|{self.day[:7]}"
 
 
 def stories(members: list[Member]) -> list[Story]:
@@ -101,9 +105,14 @@ def group(members: list[Member]) -> list[Development]:
 
 
 def _group_block(block: str, block_stories: list[Story]) -> list[Development]:
-    keyed = not block.endswith("|" + UNKEYED)
-    open_: list[list[Story]] = []
+    keyed = f"|{UNKEYED}" not in block
+    done: list[list[Story]] = []
+    open_: list[list[Story]] = []       # developments a later story may still join (within the window)
     for story in sorted(block_stories, key=lambda s: (s.day, s.id)):
+        still = [dev for dev in open_ if _days(dev[-1].day, story.day) <= WINDOW_DAYS]
+        if len(still) < len(open_):
+            done += [dev for dev in open_ if _days(dev[-1].day, story.day) > WINDOW_DAYS]
+            open_ = still
         best, best_sim = None, -1.0
         for dev in open_:
             head = dev[0]
@@ -120,7 +129,7 @@ def _group_block(block: str, block_stories: list[Story]) -> list[Development]:
             open_.append([story])
         else:
             best.append(story)
-    developments = [_development(block, dev) for dev in open_]
+    developments = [_development(block, dev) for dev in sorted(done + open_, key=lambda d: (d[0].day, d[0].id))]
     if keyed:
         _split_cited_articles(block, developments)
     return developments
