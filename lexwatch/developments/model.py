@@ -75,10 +75,12 @@ class Development:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Development":
-        known = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in _DEVELOPMENT_FIELDS}
         values["members"] = [Member.from_dict(m) for m in data.get("members") or []]
         return cls(**values)
+
+
+_DEVELOPMENT_FIELDS = {f.name for f in dataclasses.fields(Development)}
 
 
 @dataclass

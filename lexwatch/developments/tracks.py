@@ -55,11 +55,14 @@ def find_tracks(store: Store, countries: list[str] | None = None, stages: list[s
             raise QueryError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
     keys = [resolve_instrument(i) for i in instruments or []]
     query = DevelopmentQuery(jurisdictions=countries or [], instruments=keys, since=since)
-    picked = store.list_developments(query, members=False)
-    track_ids = sorted({d.track_id for d in picked})
-    if not track_ids:
-        return []
-    tracks = build_tracks(store.list_developments(DevelopmentQuery(track_ids=track_ids), members=members))
+    if since is None:   # country and instrument are the same on every step of a track: one question
+        developments = store.list_developments(query, members=members)
+    else:               # a track active since the day, with all of its history
+        track_ids = sorted({d.track_id for d in store.list_developments(query, members=False)})
+        if not track_ids:
+            return []
+        developments = store.list_developments(DevelopmentQuery(track_ids=track_ids), members=members)
+    tracks = build_tracks(developments)
     if stages:
         tracks = [t for t in tracks if t.current.stage in stages]
     return tracks
