@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from lexwatch.article import STAGES
-from lexwatch.developments.keys import instrument_label, vocabulary
+from lexwatch.developments.keys import vocabulary
 from lexwatch.developments.model import Development, DevelopmentQuery, Track
 from lexwatch.developments.penalties import merge_penalties
 from lexwatch.index.store import QueryError, Store
@@ -39,7 +39,7 @@ def build_tracks(developments: list[Development]) -> list[Track]:
     for track_id, devs in by_track.items():
         devs.sort(key=lambda d: (d.first_day, _progress(d), d.id))
         head = devs[0]
-        tracks.append(Track(track_id, head.jurisdiction, head.instrument, instrument_label(head.instrument), devs))
+        tracks.append(Track(track_id, head.jurisdiction, head.instrument, head.instrument_label, devs))
     return sorted(tracks, key=lambda t: (t.jurisdiction or "~", t.instrument is None, t.first_day, t.id))
 
 
