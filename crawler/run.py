@@ -144,7 +144,8 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
     except ValueError as exc:
         raise CrawlError(f"bad date window: {exc}") from None
     if store_url:  # a foreign or damaged store file: one line now, not tracebacks from inside the engine
-        from lexwatch.index.store import StoreError, open_store
+        from lexwatch.index.store import StoreError
+        from lexwatch.index.factory import open_store
         try:
             open_store(store_url).close()
         except StoreError as exc:

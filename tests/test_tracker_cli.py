@@ -8,7 +8,7 @@ import pytest
 
 from lexwatch.cli import main
 from lexwatch.developments.step import attach
-from lexwatch.index.store import open_store
+from lexwatch.index import open_store
 from tests.developments_data import replica_articles
 
 

@@ -22,7 +22,7 @@ from lexwatch.alerts.labels import WORDS, count_phrase, country_name, stage_name
 from lexwatch.developments.keys import instrument_label
 from lexwatch.developments.model import Development
 from lexwatch.developments.penalties import merge_penalties
-from lexwatch.alerts.penalties import penalties_short
+from lexwatch.penalties import penalties_short
 from lexwatch.alerts.subscriptions import Subscription, describe_filters
 from lexwatch.article import STAGES, Article
 

@@ -43,7 +43,7 @@ def replica_pages() -> list[tuple[str, str, bytes, str]]:
 
 def measure_step(workdir: Path, rounds: int = 3) -> dict[str, Any]:
     from lexwatch.developments.step import attach
-    from lexwatch.index.store import open_store
+    from lexwatch.index import open_store
     from lexwatch.nlp.pipeline import analyze_page
 
     pages = replica_pages()
@@ -91,7 +91,7 @@ def measure_tracker(n: int, workdir: Path, es_url: str | None, progress: Callabl
     from lexwatch.developments.grouping import group
     from lexwatch.developments.keys import member_of
     from lexwatch.developments.tracks import find_tracks
-    from lexwatch.index.store import open_store
+    from lexwatch.index import open_store
 
     progress(f"developments: grouping the relevant articles of {n:,} synthetic ones …")
     members = [m for m in map(member_of, _named(synthetic_articles(n))) if m is not None]

@@ -1,6 +1,7 @@
-"""A development's penalties: its sources' penalties merged, duplicates dropped, the strongest first,
-the variants of one kind (the basic offence, the aggravated ones) next to each other.
-Wording stays with lexwatch.render / lexwatch.alerts.penalties; this only orders the records."""
+"""A development's penalties: its sources' penalties merged, duplicates dropped, the strongest kind
+first (deprivation of liberty before money), and within one kind and unit the basic offence before
+its aggravated variants, which is the order lexwatch.penalties (the one wording) groups them in:
+"prison up to 3 years; 3–5 and 3–7 years aggravated". This module only orders the records."""
 from __future__ import annotations
 
 from typing import Any
@@ -20,8 +21,8 @@ def merge_penalties(penalties: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen.setdefault(_identity(p), p)
     rank = {k: i for i, k in enumerate(SEVERITY)}
 
-    def strength(p: dict[str, Any]) -> tuple:
+    def order(p: dict[str, Any]) -> tuple:
         kind, low, high, unit = _identity(p)
         top = high if high is not None else low if low is not None else 0
-        return (rank.get(kind, len(rank)), unit, -float(top), -float(low or 0))
-    return sorted(seen.values(), key=strength)
+        return (rank.get(kind, len(rank)), unit, float(top), float(low or 0))
+    return sorted(seen.values(), key=order)

@@ -13,7 +13,7 @@ from lexwatch.developments.keys import vocabulary
 from lexwatch.developments.model import Development, DevelopmentQuery, Track
 from lexwatch.developments.penalties import merge_penalties
 from lexwatch.index.store import QueryError, Store
-from lexwatch.render import penalties_short
+from lexwatch.penalties import penalties_short
 
 CSV_COLUMNS = ("jurisdiction", "instrument", "instrument_key", "current_stage", "current_day", "first_day",
                "history", "penalties", "sources", "languages", "outlets", "track_id")
@@ -88,7 +88,7 @@ def track_row(track: Track) -> dict[str, Any]:
         "history": [{"stage": stage_name(d), "first_day": d.first_day, "last_day": d.last_day,
                      "sources": len(d.article_ids), "development_id": d.id, "title": d.title}
                     for d in track.developments],
-        "penalties": penalties_short(penalties), "sources": sum(languages.values()),
+        "penalties": penalties_short(penalties, "en"), "sources": sum(languages.values()),
         "languages": dict(sorted(languages.items())), "outlets": dict(sorted(outlets.items())),
     }
 
