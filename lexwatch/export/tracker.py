@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from lexwatch import __version__
-from lexwatch.export.files import ExportError, StagedFile, fsync_path, output_path, refuse_overwrite, sha256_of
+from lexwatch.export.files import (ExportError, StagedFile, output_path, publish_with_manifest, refuse_overwrite,
+                                   staged_outputs)
 
 TRACKER_FORMATS = ("tracker-csv", "tracker-jsonl")
 
@@ -23,8 +24,7 @@ def export_tracker(rows: list[dict[str, Any]], fmt: str, out: str | Path, *, for
     final = output_path(out)
     manifest_path = final.with_name(final.name + ".manifest.json")
     refuse_overwrite([final, manifest_path], force)
-    staged = []
-    try:
+    with staged_outputs(final) as staged:
         data = StagedFile(final)
         staged.append(data)
         if fmt == "tracker-jsonl":
@@ -37,16 +37,7 @@ def export_tracker(rows: list[dict[str, Any]], fmt: str, out: str | Path, *, for
             writer.writerows(csv_row(r) for r in rows)
             data.fh.write(("\ufeff" if bom else "").encode("utf-8") + text.getvalue().encode("utf-8"))
         data.finish()
-        manifest = {"format": fmt, "selection": selection or {}, "count": len(rows),
-                    "lexwatch_version": __version__, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "files": [{"path": final.name, "bytes": data.temp.stat().st_size, "sha256": sha256_of(data.temp)}]}
-        meta = StagedFile(manifest_path)
-        staged.append(meta)
-        meta.fh.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
-        for f in staged:
-            f.publish()
-        fsync_path(final.parent)
-    finally:
-        for f in staged:
-            f.discard()
+        manifest = {"format": fmt, "selection": selection or {}, "count": len(rows), "lexwatch_version": __version__,
+                    "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        publish_with_manifest(data, manifest, manifest_path, staged)
     return manifest
