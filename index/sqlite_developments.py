@@ -55,7 +55,7 @@ class SqliteDevelopments:
         out = []
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i:i + _CHUNK]
-            column = "members" if members else "'[]'"
+            column = "members" if members else "NULL"
             out += [_record(r[0], r[1]) for r in self.db.execute(
                 f"SELECT record, {column} FROM developments WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
         return sorted(out, key=lambda d: (d.first_day, d.id))
@@ -94,7 +94,7 @@ class SqliteDevelopments:
         if query.since:
             where.append("last_day >= ?")
             params.append(query.since)
-        column = "members" if members else "'[]'"
+        column = "members" if members else "NULL"
         sql = (f"SELECT record, {column} FROM developments" + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY first_day, id")
         return [_record(r[0], r[1]) for r in self.db.execute(sql, params)]
@@ -111,7 +111,7 @@ class SqliteDevelopments:
             raise
 
 
-def _record(record: str, members: str) -> Development:
+def _record(record: str, members: str | None) -> Development:
     data: dict[str, Any] = json.loads(record)
-    data["members"] = json.loads(members)
+    data["members"] = json.loads(members) if members else []
     return Development.from_dict(data)
