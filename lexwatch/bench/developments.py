@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-REPLICAS = Path(__file__).resolve().parents[2] / "tests" / "replicas"
 BATCH = 20          # the crawl's store pipeline writes this many articles at a time (LEXWATCH_STORE_BATCH)
 INSTRUMENTS = ("Criminal Code", "Law on Artificial Intelligence", "Code of Administrative Offences", "Law on Media",
                "Law on Personal Data")
@@ -26,9 +25,11 @@ INSTRUMENTS = ("Criminal Code", "Law on Artificial Intelligence", "Code of Admin
 def replica_pages() -> list[tuple[str, str, bytes, str]]:
     """(outlet, real URL, page bytes, content type) of every replica article page, latest version."""
     import json
+
+    from lexwatch.bundled import bundled_dir
     out = []
     for outlet in ("report", "kazinform", "kursiv"):
-        base = REPLICAS / outlet
+        base = bundled_dir("replicas") / outlet
         manifest = json.loads((base / "manifest.json").read_text(encoding="utf-8"))
         routes = json.loads((base / "routes.json").read_text(encoding="utf-8"))
         for entry in manifest:
