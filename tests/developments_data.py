@@ -48,6 +48,7 @@ def replica_story(article_id: str) -> str:
 
 # -- the labelled grouping set (tests/data/developments/grouping.yaml) ---------------------------
 GROUPING = Path(__file__).parent / "data" / "developments" / "grouping.yaml"
+HELDOUT = Path(__file__).parent / "data" / "developments" / "heldout.yaml"
 EVAL = Path(__file__).parent / "data" / "eval"
 FETCHED = "2026-12-01T00:00:00+00:00"   # what an undated page's day falls back to
 
@@ -57,7 +58,6 @@ def grouping_sets() -> dict[str, tuple[list[Article], dict[str, tuple[str, str]]
     """world -> (its analysed articles, article id -> (development label, track label))."""
     import yaml
     from lexwatch.nlp.evaluation import analyze_labelled
-    from lexwatch.nlp.pipeline import analyze_text
     spec = yaml.safe_load(GROUPING.read_text(encoding="utf-8"))
     worlds = {}
     articles = list(replica_articles())
@@ -75,13 +75,25 @@ def grouping_sets() -> dict[str, tuple[list[Article], dict[str, tuple[str, str]]
             labels[article.id] = tuple(spec["eval"][key])
     worlds["eval"] = (articles, labels)
 
+    worlds["cases"] = _cases(spec["cases"])
+    return worlds
+
+
+def _cases(cases: list[dict]) -> tuple[list[Article], dict[str, tuple[str, str]]]:
+    from lexwatch.nlp.pipeline import analyze_text
     articles, labels = [], {}
-    urls = {case["id"]: case["url"] for case in spec["cases"]}
-    for case in spec["cases"]:
+    urls = {case["id"]: case["url"] for case in cases}
+    for case in cases:
         article = analyze_text(f"{case['title']}\n{case['body']}", case["url"], outlet=case["outlet"],
                                edition=case["language"], published_at=case["published"], fetched_at=FETCHED)
         article.translations = {f"t{i}": urls[other] for i, other in enumerate(case["translations"])}
         articles.append(article)
         labels[article.id] = tuple(case["labels"])
-    worlds["cases"] = (articles, labels)
-    return worlds
+    return articles, labels
+
+
+@lru_cache(maxsize=1)
+def heldout_set() -> tuple[list[Article], dict[str, tuple[str, str]]]:
+    """The held-out cases (tests/data/developments/heldout.yaml), written after the rules froze."""
+    import yaml
+    return _cases(yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["cases"])
