@@ -1,5 +1,8 @@
 """Upsert analyzed articles into the lexwatch store, in small batches, and tell the crawl state.
 
+Each written batch then goes through the GROUP step (lexwatch.developments.step.attach): its articles
+join developments or open new ones in the same store.
+
 A batch is written when LEXWATCH_STORE_BATCH articles are waiting and when the spider closes;
 only then do its URLs leave the durable frontier, so a kill loses no article (the next run
 fetches the unwritten ones again) and the store's idempotent upsert stores none twice.
