@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from lexwatch.developments.keys import instrument_label, instrument_rank
 from lexwatch.developments.model import Development, Member
@@ -207,7 +208,12 @@ def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
 def _days(earlier: str, later: str) -> int:
     if not earlier or not later:
         return 0 if earlier == later else 10_000
-    return abs((date.fromisoformat(later) - date.fromisoformat(earlier)).days)
+    return abs(_ordinal(later) - _ordinal(earlier))
+
+
+@lru_cache(maxsize=4096)
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
 
 
 def _hash(*parts: str) -> str:
