@@ -25,6 +25,7 @@ from lexwatch.developments.penalties import merge_penalties
 from lexwatch.penalties import penalties_short
 from lexwatch.alerts.subscriptions import Subscription, describe_filters
 from lexwatch.article import STAGES, Article
+from lexwatch.urls import redact_url
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 
@@ -40,7 +41,7 @@ class Item:
 
 def article_page(base_url: str, article_id: str) -> str:
     """The lexwatch web page of an article (served by `lexwatch serve`)."""
-    return f"{base_url.rstrip('/')}/article/{article_id}"
+    return f"{redact_url(base_url).rstrip('/')}/article/{article_id}"   # no user:token@ in an e-mail
 
 
 def message_id(sub: Subscription, articles: list[Article], domain: str) -> str:
