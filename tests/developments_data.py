@@ -10,7 +10,7 @@ from lexwatch.article import Article
 from lexwatch.nlp.pipeline import analyze_page
 
 REPLICAS = Path(__file__).parent / "replicas"
-OUTLETS = ("report", "kazinform", "kursiv")
+OUTLETS = tuple(sorted(d.name for d in REPLICAS.iterdir() if (d / "manifest.json").is_file()))
 
 
 @lru_cache(maxsize=1)

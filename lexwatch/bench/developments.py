@@ -28,8 +28,8 @@ def replica_pages() -> list[tuple[str, str, bytes, str]]:
 
     from lexwatch.bundled import bundled_dir
     out = []
-    for outlet in ("report", "kazinform", "kursiv"):
-        base = bundled_dir("replicas") / outlet
+    for base in sorted(d for d in bundled_dir("replicas").iterdir() if (d / "manifest.json").is_file()):
+        outlet = base.name
         manifest = json.loads((base / "manifest.json").read_text(encoding="utf-8"))
         routes = json.loads((base / "routes.json").read_text(encoding="utf-8"))
         for entry in manifest:
