@@ -18,6 +18,8 @@ TIME_KINDS = {
 GENERIC_KIND = {"years": "imprisonment", "months": "imprisonment", "days": "arrest", "hours": "community_service"}
 GENERIC_HANDICAP = 3   # 'наказание ... ограничение свободы сроком на 2 года': the specific word decides
 MAX_CUE_DISTANCE = 20  # tokens; further than this a cue belongs to another clause
+LIST_ITEM_TOKENS = 16  # a line this short with an amount and no cue is an item of a list of penalties
+LIST_LEAD_LOOKBACK = 6  # list items a lead line may head
 
 
 def _kinds_for(unit: str) -> tuple[str, ...]:
@@ -30,6 +32,7 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
     strings = analyzer.nlp.vocab.strings
     cues = [(strings[m][5:], s, e) for m, s, e in matches if strings[m].startswith("KIND_")]
     penalties: list[tuple[dict, bool]] = []
+    terms: list[tuple[int, dict]] = []           # (token, penalty) of stated terms, for 'the same period'
     for q in find_quantities(doc, analyzer, matches):
         if q.consumed:
             continue
@@ -37,10 +40,14 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
         if sentences is not None and sent.start not in sentences:
             continue
         kind = _nearest_kind(q, cues, sent)
+        if kind is None and len(sent) <= LIST_ITEM_TOKENS and not _has_cue(cues, sent):
+            kind = _kind_from_list_lead(q, cues, doc, sent)
         if kind is None:
             continue
         penalties.append((_as_dict(q, kind, doc, cues), q.approx))
-    exact = {(p["kind"], p["unit"]) for p, approx in penalties if not approx}
+        if q.unit not in MONEY_UNITS:
+            terms.append((q.start, penalties[-1][0]))
+    penalties += [(p, False) for p in _same_terms(doc, strings, matches, cues, terms, sentences)]
     exact_kinds = {p["kind"] for p, approx in penalties if not approx}
     out: list[dict] = []
     seen = set()
@@ -53,11 +60,52 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
             continue
         seen.add(key)
         out.append(p)
-    del exact
     return out
 
 
-def _nearest_kind(q: Quantity, cues, sent) -> str | None:
+def _same_terms(doc, strings, matches, cues, terms, sentences) -> list[dict]:
+    """'ограничение свободы на тот же срок', 'restriction of liberty for the same period': a second
+    kind of penalty that repeats the term stated just before it in the sentence."""
+    out = []
+    for m, s, e in matches:
+        if strings[m] != "SAME":
+            continue
+        sent = doc[s].sent
+        if sentences is not None and sent.start not in sentences:
+            continue
+        kinds = [(k, ks) for k, ks, ke in cues if k in TIME_KINDS["years"] and 0 <= s - ke <= 4]
+        earlier = [(t, p) for t, p in terms if sent.start <= t < s]
+        if not kinds or not earlier:
+            continue
+        kind, start = max(kinds, key=lambda k: k[1])
+        term = max(earlier, key=lambda x: x[0])[1]
+        if kind != term["kind"] and kind in _kinds_for(term["unit"]):
+            out.append({**term, "kind": kind, "equivalent": None, "text": doc[start:e].text})
+    return out
+
+
+def _has_cue(cues, sent) -> bool:
+    return any(sent.start <= s and e <= sent.end for _, s, e in cues)
+
+
+def _kind_from_list_lead(q: Quantity, cues, doc, sent) -> str | None:
+    """'Айыппұл мөлшері:' then one line per offender ('Жеке тұлғаларға – 15 АЕК (64 875 теңге)'):
+    an item takes its kind from the line that heads the list, the nearest earlier line with a cue
+    across at most LIST_LEAD_LOOKBACK other short lines."""
+    current = sent
+    for _ in range(LIST_LEAD_LOOKBACK):
+        if current.start == 0:
+            return None
+        current = doc[current.start - 1].sent
+        if _has_cue(cues, current):
+            anchor = Quantity(current.end, current.end, q.min, q.max, q.unit)
+            return _nearest_kind(anchor, cues, current, reach=len(current))
+        if len(current) > LIST_ITEM_TOKENS:
+            return None
+    return None
+
+
+def _nearest_kind(q: Quantity, cues, sent, reach: int = MAX_CUE_DISTANCE) -> str | None:
     allowed = _kinds_for(q.unit)
     if not allowed:
         return None
@@ -73,7 +121,7 @@ def _nearest_kind(q: Quantity, cues, sent) -> str | None:
             distance = s - q.end + 0.5      # a cue before the amount wins a tie
         else:
             distance = 0
-        if distance > MAX_CUE_DISTANCE + GENERIC_HANDICAP:
+        if distance > reach + GENERIC_HANDICAP:
             continue
         if kind == "generic":
             resolved = "fine" if q.unit in MONEY_UNITS else GENERIC_KIND.get(q.unit)

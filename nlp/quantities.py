@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR", "MRP", "BRV"})
+MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR", "MRP", "BRV",
+                         "KRW", "CNY", "GBP", "TRY"})
 INDEX_UNITS = frozenset({"MRP", "BRV"})   # statutory units whose tenge/som value is often given in brackets
+TERM_UNITS = frozenset({"years", "months", "days", "hours"})
+UNIT_REACH = 12   # tokens: '10–50 тыс. рублей для граждан, 100–200 тыс. — для должностных лиц' says the unit once
 
 _DIGITS = re.compile(r"^\d+(?:[.,]\d+)*$")
 _GROUPED = re.compile(r"^\d{1,3}(?:([,.])\d{3})+$")
@@ -151,7 +154,7 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
                 end = a.end
         from_mark = bound == "from"
         i = end if unit else a.end
-        if unit and _is_age(doc, a, end):
+        if unit and (_is_age(doc, a, end) or _is_calendar(unit, a)):
             k += 1
             continue
         hop = i + 1 if i < len(doc) and doc[i].text in ("-", "–") else i     # 3 000-dən
@@ -167,10 +170,15 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
         b = by_start.get(j)
         if b is not None and (conn or from_mark or j > i):
             b_unit, b_end, b_bound = _unit_after(spans, doc, b.end)
+            if b_unit is None and unit is None and (a.scaled or b.scaled or from_mark):
+                unit = _unit_said_before(out, doc, a)
             if b_unit is None and unit is not None and not conn:
                 b = None
             elif unit is not None and b_unit is not None and b_unit != unit:
                 b = None
+            if b is not None and _is_calendar(b_unit or unit or "", b):
+                k = numbers.index(b) + 1
+                continue
             if b is not None and (b_unit or unit):
                 lo, hi = a.value, b.value
                 if b.scaled and not a.scaled and lo * (b.value / _base(b, doc, analyzer)) <= hi:
@@ -181,6 +189,8 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
                 out.append(q)
                 k = numbers.index(b) + 1
                 continue
+        if unit is None and a.scaled:
+            unit = _unit_said_before(out, doc, a)
         if unit is None:
             k += 1
             continue
@@ -206,6 +216,24 @@ def _base(num: Number, doc, analyzer) -> float:
         if w is not None:
             return w
     return num.value
+
+
+def _is_calendar(unit: str, num: Number) -> bool:
+    """'2023–2024 годах', 'in 2025 years' are calendar years, never a term."""
+    return unit == "years" and num.value >= 1000
+
+
+def _unit_said_before(out: list[Quantity], doc, num: Number) -> str | None:
+    """A money unit said once for several amounts of the same sentence: the previous amount's unit,
+    when that amount ends at most UNIT_REACH tokens earlier in the same sentence."""
+    if not out:
+        return None
+    last = out[-1]
+    if last.unit not in MONEY_UNITS or num.start - last.end > UNIT_REACH:
+        return None
+    if doc[last.start].sent.start != doc[num.start].sent.start:
+        return None
+    return last.unit
 
 
 def _is_age(doc, num: Number, unit_end: int) -> bool:
@@ -247,9 +275,11 @@ def _post_markers(spans: _Spans, doc, q: Quantity, bound: str | None) -> None:
 
 
 def _attach_equivalents(doc, quantities: list[Quantity]) -> None:
-    """'15 to 100 MRP (59,000 to 393,000 tenge)' is one amount stated twice."""
+    """'15 to 100 MRP (59,000 to 393,000 tenge)', '50 million won (about $36,000)': one amount stated
+    twice, the second time in brackets and in another currency."""
     for q, r in zip(quantities, quantities[1:]):
-        if q.unit in INDEX_UNITS and r.unit in MONEY_UNITS - INDEX_UNITS and not r.consumed:
+        if (q.unit in MONEY_UNITS and r.unit in MONEY_UNITS - INDEX_UNITS and r.unit != q.unit
+                and not r.consumed and not q.consumed):
             between = doc[q.end:r.start].text.strip()
             if between.startswith("(") and len(doc[q.end:r.start]) <= 4:
                 q.equivalent = {"min": r.min, "max": r.max, "unit": r.unit}

@@ -25,8 +25,10 @@ from lexwatch.nlp.rules import SPACY_LANGUAGE, load_rules
 if not Token.has_extension("bound"):
     Token.set_extension("bound", default=None)
 
-# Splits the tokenizer leaves glued: 000-dən, 147-ci, ч.2 / ст.147, 145(2).
-_EXTRA_INFIXES = (r"(?<=[0-9])[-–](?=[^\W\d_])", r"(?<=[^\W\d_])\.(?=[0-9])", r"(?<=[0-9])\((?=[0-9])")
+# Splits the tokenizer leaves glued: 000-dən, 147-ci, ч.2 / ст.147, 145(2), and ranges printed
+# with a dash between digits (10–50 тыс.), which must read as two bounds.
+_EXTRA_INFIXES = (r"(?<=[0-9])[-–](?=[^\W\d_])", r"(?<=[^\W\d_])\.(?=[0-9])", r"(?<=[0-9])\((?=[0-9])",
+                  r"(?<=[0-9])[–—](?=[0-9])")
 _MIN_FREE_STEM = 4   # stems this long match with any ending; shorter ones only with listed endings
 _MAX_ENDING = 10
 
@@ -121,6 +123,7 @@ def _vocabulary_phrases(rules: dict) -> list[tuple[str, str]]:
     out += [("ART", p) for p in rules.get("article_words", [])]
     out += [("PART", p) for p in rules.get("part_words", [])]
     out += [("ROLE", p) for p in rules.get("roles", [])]
+    out += [("SAME", p) for p in rules.get("same_term", [])]
     for name, items in rules.get("obligations", {}).items():
         out += [(f"OBL_{name}", p) for p in items]
     return [(label, str(p)) for label, p in out if str(p).strip()]

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from lexwatch.article import empty_deepfake
 from lexwatch.nlp.instruments import extract_instruments
-from lexwatch.nlp.penalties import extract_penalties
+from lexwatch.nlp.penalties import LIST_ITEM_TOKENS, extract_penalties
 from lexwatch.nlp.rules import rule_language
 from lexwatch.nlp.spacy_pipelines import analyzer
 
@@ -137,7 +137,16 @@ def _core(sentences, topic) -> list[_Sentence]:
     keep = {s.index for s in sentences if s.is_title}
     for s in topic:
         keep.update(range(s.index - CORE_WINDOW, s.index + CORE_WINDOW + 1))
+    # a list of penalties, one per line, belongs to the story as a whole when its lead line does
+    for s in sentences:
+        if s.index - 1 in keep and s.index not in keep and _is_list_item(s) \
+                and (sentences[s.index - 1].has("KIND_") or _is_list_item(sentences[s.index - 1])):
+            keep.add(s.index)
     return [s for s in sentences if s.index in keep]
+
+
+def _is_list_item(s: _Sentence) -> bool:
+    return s.end - s.start <= LIST_ITEM_TOKENS and s.has("UNIT_")
 
 
 def _reading_number(doc, s: _Sentence) -> tuple[int | None, bool]:

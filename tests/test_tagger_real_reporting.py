@@ -27,3 +27,36 @@ def instruments(text: str) -> set:
 ])
 def test_article_numbers_keep_their_suffix(text, expected):
     assert instruments(text) == expected
+
+
+def penalties(text: str) -> set:
+    return {(p["kind"], p["min"], p["max"], p["unit"], p["equivalent"]["max"] if p["equivalent"] else None)
+            for p in tags(text)["penalties"]}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a dash range, a scale abbreviation and the unit said once for two amounts
+    ("Штрафы за дипфейки\nЗа распространение дипфейков, созданных ИИ, законопроект вводит штраф от 20–60 тыс. рублей "
+     "для граждан, 150–300 тыс. — для юридических лиц.",
+     {("fine", 20000, 60000, "RUB", None), ("fine", 150000, 300000, "RUB", None)}),
+    # one penalty per line under a lead line, the tenge value in brackets
+    ("ЖИ жасаған жалған бейне үшін айыппұл\nЖасанды интеллект арқылы жасалған жалған бейнені таратқаны үшін әкімшілік "
+     "айыппұл мөлшері мынадай:\nЖеке тұлғаларға – 20 АЕК (86 500 теңге)\nЗаңды тұлғаларға – 200 АЕК (865 000 теңге)",
+     {("fine", 20, 20, "MRP", 86500), ("fine", 200, 200, "MRP", 865000)}),
+    # foreign currency with a conversion in brackets is one fine
+    ("Seoul tightens deepfake rules\nUnder the amended law, making sexual deepfakes with AI is punishable by up to six years "
+     "in prison or a fine of up to 40 million won (about $29,000).",
+     {("imprisonment", None, 6, "years", None), ("fine", None, 40000000, "KRW", 29000)}),
+    # restriction of liberty 'for the same period' repeats the term
+    ("Дипфейки в УК\nЗа клевету с использованием дипфейков законопроект предусматривает до трёх лет лишения свободы "
+     "с ограничением свободы на тот же срок.",
+     {("imprisonment", None, 3, "years", None), ("restriction_of_liberty", None, 3, "years", None)}),
+])
+def test_penalties_as_sites_print_them(text, expected):
+    assert penalties(text) == expected
+
+
+def test_calendar_years_are_not_terms():
+    text = ("Дипфейки: итоги\nВ 2024–2025 годах суды по делам о дипфейках, созданных ИИ, назначали лишение свободы "
+            "на срок до двух лет.")
+    assert penalties(text) == {("imprisonment", None, 2, "years", None)}
