@@ -116,6 +116,8 @@ def _vocabulary_phrases(rules: dict) -> list[tuple[str, str]]:
         out += [(f"MOD_{mod}", p) for p in items]
     for code, items in rules.get("countries", {}).items():
         out += [(f"COUNTRY_{code}", p) for p in items]
+    for code, items in rules.get("clues", {}).items():
+        out += [(f"CLUE_{code}", p) for p in items]
     for name, spec in rules.get("bodies", {}).items():
         out += [(f"BODY_{name}", p) for p in spec.get("terms", [])]
     for name, items in rules.get("instruments", {}).items():

@@ -10,10 +10,9 @@ Reads spans of the rule PhraseMatcher (nlp.spacy_pipelines) sentence by sentence
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from lexwatch.article import empty_deepfake
 from lexwatch.nlp.instruments import extract_instruments
+from lexwatch.nlp.jurisdiction import jurisdictions
 from lexwatch.nlp.penalties import LIST_ITEM_TOKENS, extract_penalties
 from lexwatch.nlp.rules import rule_language
 from lexwatch.nlp.spacy_pipelines import analyzer
@@ -24,6 +23,11 @@ PRECEDENCE = ("in_force", "signed", "adopted", "reading", "committee", "enforcem
 OUTLET_COUNTRY = {"report": "AZ", "kazinform": "KZ", "kursiv": "KZ"}
 CORE_WINDOW = 2          # sentences either side of a topic sentence that still belong to the story
 RELEVANCE_THRESHOLD = 0.5
+
+
+def home_country(outlet: str | None) -> str | None:
+    """The outlet's home country: a prior for jurisdiction (nlp.jurisdiction), never an override."""
+    return OUTLET_COUNTRY.get(outlet or "")
 
 
 class _Sentence:
@@ -72,7 +76,7 @@ def tag(title: str, body: str, language: str | None, outlet: str | None = None) 
     result["stage"], result["reading"] = _stage(doc, sentences, core)
     result["penalties"] = extract_penalties(doc, an, matches, core_starts)
     result["instruments"] = extract_instruments(doc, an, matches, core_starts)
-    result["jurisdictions"] = _jurisdictions(core, an.rules, outlet)
+    result["jurisdictions"] = jurisdictions(doc, sentences, core, an.rules, home_country(outlet), an.scales)
     result["bodies"] = _names(core, "BODY_")
     result["obligations"] = _names(core, "OBL_")
     result["persons"] = _persons(doc, core)
@@ -193,28 +197,6 @@ def _stage(doc, sentences, core) -> tuple[str | None, int | None]:
             continue
         return stage, reading
     return ("proposal", None) if proposal_seen or core else (None, None)
-
-
-def _jurisdictions(core, rules, outlet) -> list[str]:
-    bodies = rules.get("bodies", {})
-    weight: dict[str, float] = defaultdict(float)
-    first_seen: dict[str, int] = {}
-    for s in core:
-        w = 3.0 if s.is_title else 0.5 if s.background else 1.0
-        for code, start, _ in s.of("COUNTRY_"):
-            weight[code] += w
-            first_seen.setdefault(code, start)
-        for name, start, _ in s.of("BODY_"):
-            code = (bodies.get(name) or {}).get("country")
-            if code:
-                weight[code] += w
-                first_seen.setdefault(code, start)
-    if not weight:
-        home = OUTLET_COUNTRY.get(outlet or "")
-        return [home] if home else []
-    top = max(weight.values())
-    chosen = [c for c, w in weight.items() if w >= 0.5 * top]
-    return sorted(chosen, key=lambda c: first_seen[c])
 
 
 def _names(core, prefix) -> list[str]:

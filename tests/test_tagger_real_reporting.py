@@ -60,3 +60,36 @@ def test_calendar_years_are_not_terms():
     text = ("Дипфейки: итоги\nВ 2024–2025 годах суды по делам о дипфейках, созданных ИИ, назначали лишение свободы "
             "на срок до двух лет.")
     assert penalties(text) == {("imprisonment", None, 2, "years", None)}
+
+
+@pytest.mark.parametrize("text,outlet,expected", [
+    # a national body, no country name
+    ("Deepfake bill clears the Senate\nThe bill that makes sexually explicit deepfakes a federal crime was passed by the "
+     "Senate and now goes to the House of Representatives.", None, ["US"]),
+    ("Мажилисмены одобрили поправки о дипфейках\nДепутаты Мажилиса одобрили поправки об ответственности за дипфейки, "
+     "созданные с помощью ИИ.", None, ["KZ"]),
+    # Kazakhstan's senators in a Kazakh text that also mentions the US in passing
+    ("Сенаторлар дипфейк туралы заңды мақұлдады\nСенат жасанды интеллект арқылы жасалған жалған бейнелер үшін жауапкершілік "
+     "туралы заңды мақұлдады. Сенатор АҚШ тәжірибесін де еске салды, бірақ заң тек ұлттық нормаларды өзгертеді.",
+     None, ["KZ"]),
+    # a city, a ministry by its abbreviation, a currency
+    ("В Алматы задержали автора дипфейков\nПолицейские задержали мужчину, который с помощью нейросети создавал поддельные "
+     "видео; возбуждено уголовное дело.", None, ["KZ"]),
+    ("Dipfeyk videoya görə saxlanılıb\nDİN məlumat yayıb ki, süni intellektlə saxta video hazırlayan şəxs saxlanılıb, "
+     "barəsində cinayət işi başlanıb.", None, ["AZ"]),
+    ("Deepfake fines\nA fine of 200,000 tenge now applies to anyone who spreads a deepfake video made with AI without a label.",
+     None, ["KZ"]),
+    # a national code by its initials
+    ("Дипфейки и закон\nЗа дипфейки, созданные ИИ, с целью мошенничества грозит лишение свободы по УК РФ.", None, ["RU"]),
+    # the outlet's home is a prior: an Azerbaijani outlet reporting a Korean law
+    ("Deepfake law tightened\nThe National Assembly passed a bill punishing possession of sexual deepfakes made with AI by "
+     "up to three years in prison or a fine of 30 million won.", "report", ["KR"]),
+    # and the answer when the story gives no clue at all
+    ("Deepfake bill\nDeputies discussed a draft law on labelling AI-generated videos; violators would be fined.",
+     "report", ["AZ"]),
+    # the Senate beside a country name belongs to that country
+    ("Сенат США одобрил законопроект о дипфейках\nСенат США одобрил законопроект об ответственности за дипфейки, "
+     "созданные с помощью ИИ.", None, ["US"]),
+])
+def test_jurisdiction_without_a_country_name(text, outlet, expected):
+    assert tags(text, outlet=outlet)["jurisdictions"] == expected

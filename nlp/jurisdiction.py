@@ -1,0 +1,86 @@
+"""Whose law the story is about, from clues in the story's core sentences.
+
+Real reporting often never names the country: it names a national body (Мажилис, Milli Məclis,
+the House of Representatives), a city or region (Almaty, Свердловская область), a code with its
+country's initials (УК РФ), or prints amounts in a national currency (tenge, МРП, won). Each clue
+counts as much as nlp/rules/jurisdiction.yaml says; the vocabularies themselves live in the
+per-language rule files (`countries`; `clues`: places and heads of state whose name says the
+country; `bodies` with a `country`, or a `hint` where the body is most often but not always that
+country's: DİN in an Azerbaijani text, 'Сенат' in a Russian one).
+
+The outlet's home country is only a prior: it breaks a tie and answers when the story gives no
+clue at all, but never outweighs a clue (an Azerbaijani outlet reporting a Korean law is about KR).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from lexwatch.nlp.rules import load_rules
+
+
+def jurisdictions(doc, sentences, core, rules: dict, home: str | None, scales: dict) -> list[str]:
+    common = load_rules("jurisdiction")
+    weight, first_seen = _score(doc, core, rules, common, scales, common["position"]["body"])
+    if not weight:
+        outside = [s for s in sentences if s not in core]
+        weight, first_seen = _score(doc, outside, rules, common, scales, common["outside_core"])
+    if not weight:
+        return [home] if home else []
+    if home in weight:
+        weight[home] += 1e-6          # the prior decides a tie, nothing more
+    top = max(weight.values())
+    chosen = [c for c, w in weight.items() if w >= common["keep_share"] * top]
+    return sorted(chosen, key=lambda c: first_seen[c])
+
+
+def _score(doc, sentences, rules, common, scales, body_weight):
+    bodies = rules.get("bodies", {})
+    kinds = common["weights"]
+    position = common["position"]
+    weight: dict[str, float] = defaultdict(float)
+    first_seen: dict[str, int] = {}
+    for s in sentences:
+        where = position["title"] if s.is_title else position["background"] if s.background else body_weight
+        clues: list[tuple[str, float, int]] = []
+        countries = s.of("COUNTRY_")
+        clues += [(code, kinds["country"], start) for code, start, _ in countries]
+        clues += [(code, kinds["clue"], start) for code, start, _ in s.of("CLUE_")]
+        for name, start, end in _outermost(s.of("BODY_")):
+            if any(-2 <= c_start - end <= 2 or -2 <= start - c_end <= 2 for _, c_start, c_end in countries):
+                continue            # 'Сенат США', 'Qazaxıstan Senatı': the country named beside it decides
+            spec = bodies.get(name) or {}
+            if spec.get("country"):
+                clues.append((spec["country"], kinds["body"], start))
+            elif spec.get("hint"):
+                clues.append((spec["hint"], kinds["hint"], start))
+        for name, start, _ in s.of("INSTR_"):
+            code = common["instruments"].get(name)
+            if code:
+                clues.append((code, kinds["instrument"], start))
+        for unit, start, _ in s.of("UNIT_"):
+            code = common["currency"].get(unit)
+            if code and _after_amount(doc, start, scales):
+                clues.append((code, kinds["currency"], start))
+        named = {code for code, _, _ in countries}
+        share = common["comparison_weight"] if len(named) >= common["comparison_countries"] else 1.0
+        for code, kind_weight, start in clues:
+            weight[code] += where * kind_weight * share
+            first_seen.setdefault(code, start)
+    return weight, first_seen
+
+
+def _outermost(spans):
+    """Body spans not inside a longer one: 'National People's Congress' is not also 'Congress'."""
+    return [(n, s, e) for n, s, e in spans
+            if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for _, s2, e2 in spans)]
+
+
+def _after_amount(doc, start: int, scales: dict) -> bool:
+    """A currency word is a clue only as the unit of an amount ('500 manat', '10 тыс. рублей'):
+    'won' alone is a verb, 'som' a word of many languages."""
+    if start == 0:
+        return False
+    prev = doc[start - 1]
+    if prev.text == ".":
+        prev = doc[start - 2] if start > 1 else prev
+    return prev.like_num or prev.lemma_ in scales or prev.lower_.rstrip(".") in scales
