@@ -46,6 +46,12 @@ def russian_lemma(word: str) -> str:
     return _morph().parse(word)[0].normal_form.replace("ё", "е")
 
 
+@lru_cache(maxsize=20_000)
+def russian_future(word: str) -> bool:
+    """A verb form in the future tense (примут, вступит): tense the lemma drops."""
+    return _morph().parse(word)[0].tag.tense == "futr"
+
+
 @lru_cache(maxsize=200_000)
 def english_stem(word: str) -> str:
     return _english().stemWord(word)

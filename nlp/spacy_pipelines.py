@@ -126,6 +126,8 @@ def _vocabulary_phrases(rules: dict) -> list[tuple[str, str]]:
     out += [("PART", p) for p in rules.get("part_words", [])]
     out += [("ROLE", p) for p in rules.get("roles", [])]
     out += [("SAME", p) for p in rules.get("same_term", [])]
+    out += [("MODAL", p) for p in rules.get("modal", [])]
+    out += [("NEXT", p) for p in rules.get("next_chamber", [])]
     for name, items in rules.get("obligations", {}).items():
         out += [(f"OBL_{name}", p) for p in items]
     return [(label, str(p)) for label, p in out if str(p).strip()]

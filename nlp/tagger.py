@@ -16,10 +16,10 @@ from lexwatch.nlp.jurisdiction import jurisdictions
 from lexwatch.nlp.penalties import LIST_ITEM_TOKENS, extract_penalties
 from lexwatch.nlp.rules import rule_language
 from lexwatch.nlp.spacy_pipelines import analyzer
+from lexwatch.nlp.stage import stage_of
 
 # Legislative progress, least to most advanced; guidance and enforcement stand apart.
 PROGRESSION = ("proposal", "committee", "reading", "adopted", "signed", "in_force")
-PRECEDENCE = ("in_force", "signed", "adopted", "reading", "committee", "enforcement", "guidance", "proposal")
 OUTLET_COUNTRY = {"report": "AZ", "kazinform": "KZ", "kursiv": "KZ"}
 CORE_WINDOW = 2          # sentences either side of a topic sentence that still belong to the story
 RELEVANCE_THRESHOLD = 0.5
@@ -73,7 +73,7 @@ def tag(title: str, body: str, language: str | None, outlet: str | None = None) 
     core = _core(sentences, topic)
     core_starts = {s.start for s in core}
     result["relevant"] = True
-    result["stage"], result["reading"] = _stage(doc, sentences, core)
+    result["stage"], result["reading"] = stage_of(doc, core, an)
     result["penalties"] = extract_penalties(doc, an, matches, core_starts)
     result["instruments"] = extract_instruments(doc, an, matches, core_starts)
     result["jurisdictions"] = jurisdictions(doc, sentences, core, an.rules, home_country(outlet), an.scales)
@@ -151,52 +151,6 @@ def _core(sentences, topic) -> list[_Sentence]:
 
 def _is_list_item(s: _Sentence) -> bool:
     return s.end - s.start <= LIST_ITEM_TOKENS and s.has("UNIT_")
-
-
-def _reading_number(doc, s: _Sentence) -> tuple[int | None, bool]:
-    readings = s.of("STAGE_reading")
-    if not readings:
-        return None, False
-    final = bool(s.of("FINAL"))
-    for label, start, end in s.of("ORD_"):
-        if any(abs(start - r_s) <= 3 or abs(r_e - start) <= 3 for _, r_s, r_e in readings):
-            return int(label), final or label == "3"
-    return None, final
-
-
-def _sentence_stage(doc, s: _Sentence) -> tuple[str | None, int | None]:
-    stages = {label for label, _, _ in s.of("STAGE_")}
-    if not stages:
-        return None, None
-    if "reading" in stages:
-        number, final = _reading_number(doc, s)
-        if final:
-            return "adopted", None
-        if number:
-            return "reading", number
-        stages.discard("reading")
-    if "committee" in stages and "adopted" in stages:
-        return "committee", None        # 'the committee approved' is a committee step, not adoption
-    for stage in PRECEDENCE:
-        if stage in stages:
-            return stage, None
-    return None, None
-
-
-def _stage(doc, sentences, core) -> tuple[str | None, int | None]:
-    """The title's stage if it states one beyond 'proposal'; else the first core, non-background
-    sentence that states one; else 'proposal' when anything is proposed at all."""
-    ordered = [s for s in core if s.is_title] + [s for s in core if not s.is_title and not s.background]
-    proposal_seen = False
-    for s in ordered:
-        stage, reading = _sentence_stage(doc, s)
-        if stage is None:
-            continue
-        if stage == "proposal":
-            proposal_seen = True
-            continue
-        return stage, reading
-    return ("proposal", None) if proposal_seen or core else (None, None)
 
 
 def _names(core, prefix) -> list[str]:

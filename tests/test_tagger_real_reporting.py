@@ -93,3 +93,39 @@ def test_calendar_years_are_not_terms():
 ])
 def test_jurisdiction_without_a_country_name(text, outlet, expected):
     assert tags(text, outlet=outlet)["jurisdictions"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # passed by one chamber and on to the other: a reading
+    ("Deepfake bill clears the Senate\nThe bill on AI-generated intimate images was passed by the Senate and now heads to "
+     "the House of Representatives.", "reading"),
+    ("Мажилис одобрил закон о дипфейках\nДепутаты Мажилиса одобрили закон об ответственности за дипфейки, созданные "
+     "с помощью ИИ, и направили его в Сенат.", "reading"),
+    # a committee backing a bill
+    ("Комитет Госдумы поддержал законопроект о дипфейках\nКомитет Госдумы по информационной политике поддержал "
+     "законопроект о маркировке контента, созданного нейросетями.", "committee"),
+    # modality and tense: nothing achieved yet
+    ("Government may adopt deepfake rules\nThe government may adopt rules obliging platforms to label AI-generated videos, "
+     "the minister said.", "proposal"),
+    ("Закон о дипфейках могут принять до конца года\nЗаконопроект о дипфейках, созданных с помощью ИИ, примут до конца "
+     "года, заявил депутат.", "proposal"),
+    ("Dipfeyk qanunu\nSüni intellektlə yaradılmış saxta videolara görə cərimə tətbiq edən qanun layihəsi payız sessiyasında "
+     "qəbul ediləcək.", "proposal"),
+    ("Fines for deepfakes proposed\nUnder the draft, people who spread deepfakes made with AI will be fined up to "
+     "1,000 manats, and the bill is expected to be adopted in spring.", "proposal"),
+    # a signed law whose entry into force is still ahead
+    ("President signs deepfake law\nThe president signed the law on deepfakes made with AI; it will take effect in January.",
+     "signed"),
+    # a body's guidelines are guidance, not law in force
+    ("Commission adopts labelling guidelines\nThe European Commission adopted guidelines on labelling AI-generated content "
+     "under the AI Act.", "guidance"),
+    # Kazakh and Azerbaijani stages
+    ("Дипфейк туралы заң күшіне енді\nЖасанды интеллект арқылы жасалған жалған бейнелер туралы заң түзетулері күшіне енді.",
+     "in_force"),
+    ("Президент дипфейк туралы заңға қол қойды\nМемлекет басшысы жасанды интеллект арқылы жасалған жалған бейнелер үшін "
+     "жауапкершілік туралы заңға қол қойды.", "signed"),
+    ("Dipfeyk qanunu qüvvəyə minib\nSüni intellektlə yaradılmış saxta videolara görə cərimə nəzərdə tutan qanun qüvvəyə minib.",
+     "in_force"),
+])
+def test_stage_of_the_news(text, expected):
+    assert tags(text)["stage"] == expected
