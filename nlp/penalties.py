@@ -6,7 +6,7 @@ money. The unit decides which kinds fit (hours are never imprisonment; manats ne
 """
 from __future__ import annotations
 
-from lexwatch.nlp.quantities import MONEY_UNITS, Quantity, find_quantities
+from lexwatch.nlp.quantities import LIST_JOINERS, MONEY_UNITS, Quantity, find_quantities
 
 TIME_KINDS = {
     "years": ("imprisonment", "restriction_of_liberty", "correctional_labour", "arrest", "community_service"),
@@ -47,6 +47,8 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
         penalties.append((_as_dict(q, kind, doc, cues), q.approx))
         if q.unit not in MONEY_UNITS:
             terms.append((q.start, penalties[-1][0]))
+            for other in _coordinated_kinds(q, kind, cues, doc, sent):
+                penalties.append(({**penalties[-1][0], "kind": other}, q.approx))
     penalties += [(p, False) for p in _same_terms(doc, strings, matches, cues, terms, sentences)]
     exact_kinds = {p["kind"] for p, approx in penalties if not approx}
     out: list[dict] = []
@@ -81,6 +83,27 @@ def _same_terms(doc, strings, matches, cues, terms, sentences) -> list[dict]:
         term = max(earlier, key=lambda x: x[0])[1]
         if kind != term["kind"] and kind in _kinds_for(term["unit"]):
             out.append({**term, "kind": kind, "equivalent": None, "text": doc[start:e].text})
+    return out
+
+
+def _coordinated_kinds(q: Quantity, kind: str, cues, doc, sent) -> list[str]:
+    """'ограничение свободы или лишение свободы до 3 лет': kinds joined by 'or' before one term
+    share it."""
+    allowed = _kinds_for(q.unit)
+    before = sorted((c for c in cues if c[1] >= sent.start and c[2] <= q.start and c[0] in allowed), key=lambda c: c[1])
+    mine = [c for c in before if c[0] == kind]
+    if not mine:
+        return []
+    chain = [mine[-1]]
+    out: list[str] = []
+    for other in reversed(before):
+        first = chain[-1]
+        if other[2] > first[1] or other[0] in out or other[0] == kind:
+            continue
+        gap = doc[other[2]:first[1]]
+        if 1 <= len(gap) <= 2 and all(t.lower_ in LIST_JOINERS for t in gap):
+            out.append(other[0])
+            chain.append(other)
     return out
 
 

@@ -13,6 +13,7 @@ MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR",
                          "KRW", "CNY", "GBP", "TRY"})
 INDEX_UNITS = frozenset({"MRP", "BRV"})   # statutory units whose tenge/som value is often given in brackets
 TERM_UNITS = frozenset({"years", "months", "days", "hours"})
+LIST_JOINERS = frozenset({",", "and", "or", "и", "или", "либо", "və", "yaxud", "ya", "және", "немесе", "мен", "/"})
 UNIT_REACH = 12   # tokens: '10–50 тыс. рублей для граждан, 100–200 тыс. — для должностных лиц' says the unit once
 
 _DIGITS = re.compile(r"^\d+(?:[.,]\d+)*$")
@@ -40,6 +41,7 @@ class Quantity:
     equivalent: dict | None = None
     consumed: bool = False
     numbers: list[Number] = field(default_factory=list)
+    group: int | None = None      # amounts of one enumeration ('30, 50, 70 and 200 MRP') share it
 
 
 def _digit_value(text: str, language: str) -> float | None:
@@ -152,8 +154,14 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
             if before and doc[a.start - 1].text in ("$", "€", "USD", "EUR") or (before and before[0][0] in ("USD", "EUR")):
                 unit, lead = before[0][0], before[0][1]
                 end = a.end
-        from_mark = bound == "from"
+        from_mark = bound == "from" or (unit is None and doc[a.end - 1]._.bound == "from")   # 10 мыңнан
         i = end if unit else a.end
+        if unit is None and not from_mark:
+            listed = _enumeration(numbers, k, doc, spans)
+            if listed:
+                out += listed
+                k = numbers.index(listed[-1].numbers[0]) + 1
+                continue
         if unit and (_is_age(doc, a, end) or _is_calendar(unit, a)):
             k += 1
             continue
@@ -202,6 +210,7 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
         _post_markers(spans, doc, q, None)
         out.append(q)
         k += 1
+    _attach_listed_equivalents(doc, out)
     _attach_equivalents(doc, out)
     return out
 
@@ -216,6 +225,28 @@ def _base(num: Number, doc, analyzer) -> float:
         if w is not None:
             return w
     return num.value
+
+
+def _enumeration(numbers: list[Number], k: int, doc, spans: _Spans) -> list[Quantity]:
+    """'30, 50, 70 and 200 MRP', '129,750, 216,250 и 865,000 тенге': numbers joined by commas or
+    'and'/'or' with the unit said once after the last; each is an amount of its own."""
+    items = [numbers[k]]
+    j = k + 1
+    while j < len(numbers):
+        prev, nxt = items[-1], numbers[j]
+        gap = doc[prev.end:nxt.start]
+        if not 1 <= len(gap) <= 2 or any(t.lower_ not in LIST_JOINERS for t in gap):
+            break
+        items.append(nxt)
+        j += 1
+        unit, end, _ = _unit_after(spans, doc, nxt.end)
+        if unit is not None:
+            if unit in TERM_UNITS and any(_is_calendar(unit, n) for n in items):
+                return []
+            group = numbers[k].start
+            return [Quantity(n.start, end if n is nxt else n.end, n.value, n.value, unit, numbers=[n], group=group)
+                    for n in items]
+    return []
 
 
 def _is_calendar(unit: str, num: Number) -> bool:
@@ -261,6 +292,8 @@ def _markers_before(spans: _Spans, i: int) -> tuple[set[str], int]:
 
 def _post_markers(spans: _Spans, doc, q: Quantity, bound: str | None) -> None:
     at = q.end + 1 if q.end < len(doc) and doc[q.end].text in ("-", "–") else q.end   # 20 BRV-dək
+    if at > q.end and at < len(doc) and doc[at].is_alpha and len(doc[at]) <= 3 and not spans.starting(at, "MOD_"):
+        at += 1                                                                       # 100 АЕК-ке дейін
     after = {lab: e for lab, e in spans.starting(at, "MOD_") if lab.endswith("_after")}
     if "up_to_after" in after or (bound == "up_to" and q.min == q.max):
         if q.min == q.max:
@@ -274,6 +307,22 @@ def _post_markers(spans: _Spans, doc, q: Quantity, bound: str | None) -> None:
         q.end = after["approx_after"]
 
 
+def _attach_listed_equivalents(doc, quantities: list[Quantity]) -> None:
+    """'30, 50 and 200 MRP respectively, or 129,750, 216,250 and 865,000 tenge': two enumerations
+    of the same length, the second in money, pair up item by item."""
+    groups: dict[int, list[Quantity]] = {}
+    for q in quantities:
+        if q.group is not None:
+            groups.setdefault(q.group, []).append(q)
+    ordered = sorted(groups.values(), key=lambda g: g[0].start)
+    for first, second in zip(ordered, ordered[1:]):
+        if (len(first) == len(second) and first[0].unit in MONEY_UNITS and second[0].unit in MONEY_UNITS
+                and first[0].unit != second[0].unit and 0 <= second[0].start - first[-1].end <= 6):
+            for q, r in zip(first, second):
+                q.equivalent = {"min": r.min, "max": r.max, "unit": r.unit}
+                r.consumed = True
+
+
 def _attach_equivalents(doc, quantities: list[Quantity]) -> None:
     """'15 to 100 MRP (59,000 to 393,000 tenge)', '50 million won (about $36,000)': one amount stated
     twice, the second time in brackets and in another currency."""
@@ -282,6 +331,8 @@ def _attach_equivalents(doc, quantities: list[Quantity]) -> None:
                 and not r.consumed and not q.consumed):
             between = doc[q.end:r.start].text.strip()
             if between.startswith("(") and len(doc[q.end:r.start]) <= 4:
-                q.equivalent = {"min": r.min, "max": r.max, "unit": r.unit}
+                # 'up to 30 million won (about $22,600)': the bracket restates the same bound
+                lo = None if q.min is None and r.min == r.max else r.min
+                q.equivalent = {"min": lo, "max": r.max, "unit": r.unit}
                 r.consumed = True
                 q.end = r.end + (1 if r.end < len(doc) and doc[r.end].text == ")" else 0)

@@ -160,6 +160,7 @@ def analyzer(rule_language: str) -> Analyzer:
         stems.update(str(k).lower() for k in rules.get("numbers", {}))
         stems.update(str(k).lower() for k in rules.get("scales", {}))
         stems.update(str(k).lower() for k in rules.get("ordinals", {}))
+        stems.update(str(k).lower() for k in rules.get("plain_words", []))
         suffixes = rules["suffixes"]
         lemmatizer = StemLemmatizer(stems, set(suffixes.get("short", [])),
                                     {"from": suffixes.get("from", []), "up_to": suffixes.get("up_to", [])},

@@ -74,7 +74,8 @@ def tag(title: str, body: str, language: str | None, outlet: str | None = None) 
     core_starts = {s.start for s in core}
     result["relevant"] = True
     result["stage"], result["reading"] = stage_of(doc, core, an)
-    result["penalties"] = extract_penalties(doc, an, matches, core_starts)
+    # sanctions recalled from the past ('until now the offence carried five years') are not the story's
+    result["penalties"] = extract_penalties(doc, an, matches, {s.start for s in core if not s.background})
     result["instruments"] = extract_instruments(doc, an, matches, core_starts)
     result["jurisdictions"] = jurisdictions(doc, sentences, core, an.rules, home_country(outlet), an.scales)
     result["bodies"] = _names(core, "BODY_")
