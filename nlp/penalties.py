@@ -6,8 +6,11 @@ money. The unit decides which kinds fit (hours are never imprisonment; manats ne
 """
 from __future__ import annotations
 
-from lexwatch.nlp.quantities import LIST_JOINERS, MONEY_UNITS, Quantity, find_quantities
+from lexwatch.nlp.quantities import MONEY_UNITS, Quantity, find_quantities
 
+# Words that bind two kinds of sanction to one term. Not a comma: in 'restriction of liberty, or
+# imprisonment for up to three years' the list's first item states no term of its own.
+KIND_JOINERS = frozenset({"or", "или", "либо", "və", "ya", "yaxud", "немесе", "не"})
 TIME_KINDS = {
     "years": ("imprisonment", "restriction_of_liberty", "correctional_labour", "arrest", "community_service"),
     "months": ("imprisonment", "restriction_of_liberty", "correctional_labour", "arrest"),
@@ -101,7 +104,7 @@ def _coordinated_kinds(q: Quantity, kind: str, cues, doc, sent) -> list[str]:
         if other[2] > first[1] or other[0] in out or other[0] == kind:
             continue
         gap = doc[other[2]:first[1]]
-        if 1 <= len(gap) <= 2 and all(t.lower_ in LIST_JOINERS for t in gap):
+        if 1 <= len(gap) <= 2 and all(t.lower_ in KIND_JOINERS for t in gap):
             out.append(other[0])
             chain.append(other)
     return out

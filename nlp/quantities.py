@@ -156,12 +156,6 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
                 end = a.end
         from_mark = bound == "from" or (unit is None and doc[a.end - 1]._.bound == "from")   # 10 мыңнан
         i = end if unit else a.end
-        if unit is None and not from_mark:
-            listed = _enumeration(numbers, k, doc, spans)
-            if listed:
-                out += listed
-                k = numbers.index(listed[-1].numbers[0]) + 1
-                continue
         if unit and (_is_age(doc, a, end) or _is_calendar(unit, a)):
             k += 1
             continue
@@ -170,6 +164,12 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
             from_mark, i = True, max(e for lab, e in spans.starting(hop, "MOD_") if lab == "from_after")
         pre, lead = _markers_before(spans, lead)
         from_mark = from_mark or "from" in pre
+        if unit is None and not from_mark:     # not 'between 200 and 400 euros'
+            listed = _enumeration(numbers, k, doc, spans)
+            if listed:
+                out += listed
+                k = numbers.index(listed[-1].numbers[0]) + 1
+                continue
         # A range: A [unit] (to|до|-|and-after-between) B unit, or A-from B-up-to (az/kk)
         conn = [e for lab, e in spans.starting(i, "MOD_") if lab == "to"]
         j = max(conn) if conn else i
