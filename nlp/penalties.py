@@ -21,7 +21,7 @@ TIME_KINDS = {
 GENERIC_KIND = {"years": "imprisonment", "months": "imprisonment", "days": "arrest", "hours": "community_service"}
 GENERIC_HANDICAP = 3   # 'наказание ... ограничение свободы сроком на 2 года': the specific word decides
 MAX_CUE_DISTANCE = 20  # tokens; further than this a cue belongs to another clause
-LIST_ITEM_TOKENS = 16  # a line this short with an amount and no cue is an item of a list of penalties
+LIST_ITEM_TOKENS = 24  # a line this short with an amount and no cue is an item of a list of penalties
 LIST_LEAD_LOOKBACK = 6  # list items a lead line may head
 
 
@@ -33,7 +33,8 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
     """Penalty dicts per the Article schema. `sentences`: start tokens of sentences to read
     (None = all)."""
     strings = analyzer.nlp.vocab.strings
-    cues = [(strings[m][5:], s, e) for m, s, e in matches if strings[m].startswith("KIND_")]
+    cues = [(strings[m][5:], s, e) for m, s, e in matches if strings[m].startswith("KIND_")
+            and not (strings[m] == "KIND_not_penalty" and _inside_compound(doc, s))]
     penalties: list[tuple[dict, bool]] = []
     terms: list[tuple[int, dict]] = []           # (token, penalty) of stated terms, for 'the same period'
     for q in find_quantities(doc, analyzer, matches):
@@ -43,7 +44,7 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
         if sentences is not None and sent.start not in sentences:
             continue
         kind = _nearest_kind(q, cues, sent)
-        if kind is None and len(sent) <= LIST_ITEM_TOKENS and not _has_cue(cues, sent):
+        if kind is None and _looks_listed(doc, sent, q) and not _has_cue(cues, sent):
             kind = _kind_from_list_lead(q, cues, doc, sent)
         if kind is None:
             continue
@@ -110,8 +111,24 @@ def _coordinated_kinds(q: Quantity, kind: str, cues, doc, sent) -> list[str]:
     return out
 
 
+BULLETS = frozenset("-–—•*·●▪►")
+
+
+def _looks_listed(doc, sent, q: Quantity) -> bool:
+    """A list item: a short line that opens with a bullet, or names who pays before a dash or a
+    colon ('Жеке тұлғаларға – 15 АЕК', 'individuals: 15 MRP')."""
+    if len(sent) > LIST_ITEM_TOKENS:
+        return False
+    return sent[0].text in BULLETS or any(t.text in BULLETS or t.text == ":" for t in doc[sent.start:q.start])
+
+
+def _inside_compound(doc, start: int) -> bool:
+    """'non-profit organisations' is not money that is not a penalty."""
+    return start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_
+
+
 def _has_cue(cues, sent) -> bool:
-    return any(sent.start <= s and e <= sent.end for _, s, e in cues)
+    return any(sent.start <= s and e <= sent.end and kind != "not_penalty" for kind, s, e in cues)
 
 
 def _kind_from_list_lead(q: Quantity, cues, doc, sent) -> str | None:

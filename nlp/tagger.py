@@ -22,6 +22,7 @@ from lexwatch.nlp.stage import stage_of
 PROGRESSION = ("proposal", "committee", "reading", "adopted", "signed", "in_force")
 OUTLET_COUNTRY = {"report": "AZ", "kazinform": "KZ", "kursiv": "KZ"}
 CORE_WINDOW = 2          # sentences either side of a topic sentence that still belong to the story
+PENALTY_WINDOW = 5       # sentences after a topic sentence where its sanctions may still be stated
 RELEVANCE_THRESHOLD = 0.5
 
 
@@ -75,9 +76,9 @@ def tag(title: str, body: str, language: str | None, outlet: str | None = None) 
     result["relevant"] = True
     result["stage"], result["reading"] = stage_of(doc, core, an)
     # sanctions recalled from the past ('until now the offence carried five years') are not the story's
-    result["penalties"] = extract_penalties(doc, an, matches, {s.start for s in core if not s.background})
-    result["instruments"] = extract_instruments(doc, an, matches, core_starts)
     result["jurisdictions"] = jurisdictions(doc, sentences, core, an.rules, home_country(outlet), an.scales)
+    result["penalties"] = extract_penalties(doc, an, matches, _penalty_sentences(sentences, topic, result["jurisdictions"]))
+    result["instruments"] = extract_instruments(doc, an, matches, core_starts)
     result["bodies"] = _names(core, "BODY_")
     result["obligations"] = _names(core, "OBL_")
     result["persons"] = _persons(doc, core)
@@ -148,6 +149,27 @@ def _core(sentences, topic) -> list[_Sentence]:
                 and (sentences[s.index - 1].has("KIND_") or _is_list_item(sentences[s.index - 1])):
             keep.add(s.index)
     return [s for s in sentences if s.index in keep]
+
+
+def _penalty_sentences(sentences, topic, chosen) -> set[int]:
+    """Where the story's sanctions may be stated: real articles give them a few sentences after
+    the topic sentence ('Under the bill, ...'). Sentences up to PENALTY_WINDOW away, except
+    background ones ('until now ...') and those about another country's law."""
+    keep = set()
+    for t in topic:
+        keep.update(range(t.index - CORE_WINDOW, t.index + PENALTY_WINDOW + 1))
+    for s in sentences:            # list items under a kept lead line
+        if s.index - 1 in keep and _is_list_item(s):
+            keep.add(s.index)
+    out = set()
+    for s in sentences:
+        if s.index not in keep or s.background:
+            continue
+        named = {code for code, _, _ in s.of("COUNTRY_")}
+        if named and chosen and not named & set(chosen):
+            continue
+        out.add(s.start)
+    return out
 
 
 def _is_list_item(s: _Sentence) -> bool:
