@@ -114,9 +114,16 @@ def _is_topic(s: _Sentence) -> bool:
 
 
 def _is_legal(s: _Sentence) -> bool:
-    # money words ('cost', 'budget') and bare stage verbs ('approved', 'unveiled') are not legal signals
+    # money words ('cost', 'budget') and bare stage verbs ('approved', 'unveiled') are not legal signals;
+    # a law entering into force, being signed, or police and courts acting on a case are
     return "LEGAL" in s.labels or s.has("INSTR_") or any(
-        lab.startswith("KIND_") and lab not in ("KIND_not_penalty", "KIND_generic") for lab in s.labels)
+        lab.startswith("KIND_") and lab not in ("KIND_not_penalty", "KIND_generic") for lab in s.labels) or bool(
+        s.labels & {"STAGE_in_force", "STAGE_signed", "STAGE_enforcement"})
+
+
+def _is_regulating(s: _Sentence) -> bool:
+    """A topic sentence that itself imposes a duty: 'deepfakes must be clearly labelled'."""
+    return _is_legal(s) or s.has("OBL_")
 
 
 def _relevance_score(sentences, topic) -> float:
@@ -126,13 +133,16 @@ def _relevance_score(sentences, topic) -> float:
     legal_near = 0
     legal_same = 0
     for s in topic:
-        if _is_legal(s):
+        if _is_regulating(s):
             legal_same += 1
-        if any(_is_legal(by_index[j]) for j in (s.index - 1, s.index, s.index + 1) if j in by_index):
+        if any(_is_legal(by_index[j]) for j in (s.index - 1, s.index, s.index + 1) if j in by_index) or any(
+                "STAGE_enforcement" in by_index[j].labels for j in (s.index - 2, s.index + 2) if j in by_index):
             legal_near += 1
     title_topic = any(s.is_title for s in topic)
     body_topic = sum(1 for s in topic if not s.is_title)
-    score = 0.2 + 0.1 * min(body_topic, 3) + (0.15 if title_topic else 0.0)
+    # a headline about a law or a proposal frames a body that only names deepfakes
+    title_legal = any(s.is_title and (_is_legal(s) or s.has("STAGE_proposal")) for s in sentences)
+    score = 0.2 + 0.1 * min(body_topic, 3) + (0.15 if title_topic else 0.0) + (0.1 if title_legal else 0.0)
     score += 0.15 * min(legal_near, 2) + 0.1 * min(legal_same, 2)
     if not legal_near:
         score = min(score, 0.35)

@@ -129,3 +129,18 @@ def test_jurisdiction_without_a_country_name(text, outlet, expected):
 ])
 def test_stage_of_the_news(text, expected):
     assert tags(text)["stage"] == expected
+
+
+@pytest.mark.parametrize("text,relevant", [
+    # police acting on a case is enforcement, relevant
+    ("Teen held over fake nude images\nPolice detained a 16-year-old who used an AI app to make fake intimate photos of "
+     "classmates and shared them in a group chat.", True),
+    # a prosecutor's office adopting AI tools is not about synthetic media
+    ("Генпрокуратура внедрила ИИ для проверки дел\nПрокуратура начала применять систему искусственного интеллекта, "
+     "которая изучает материалы уголовных дел и находит нарушения сроков.", False),
+    # a bank's scam warning names criminals, not a law
+    ("Lender warns of voice-cloning scams\nA bank warned that criminals use AI voice-cloning tools to pose as relatives "
+     "and ask for money; it advises families to agree a code word.", False),
+])
+def test_relevance_edges(text, relevant):
+    assert tags(text)["relevant"] is relevant
