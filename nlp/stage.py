@@ -20,22 +20,27 @@ ACHIEVED = frozenset({"committee", "reading", "adopted", "signed", "enforcement"
 MODAL_REACH = 4          # tokens before a stage cue where 'will', 'may', 'планирует' still govern it
 
 
+LEAD_SENTENCES = 3       # body sentences stating a stage that still tell this news; later ones recall context
+
+
 def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
-    """The title's stage if it states one beyond 'proposal'; else the first core, non-background
-    sentence that states one; else 'proposal' when anything is proposed at all."""
-    ordered = [s for s in core if s.is_title] + [s for s in core if not s.is_title and not s.background]
+    """The stage the headline and the lead state: the title's if beyond 'proposal', else the first
+    of the lead's sentences that states one beyond it; 'proposal' when they propose something; only
+    then the rest of the core (background sentences never)."""
+    titles = [s for s in core if s.is_title]
+    body = [s for s in core if not s.is_title and not s.background]
     # the bill goes on to the other chamber: whoever 'passed' or 'approved' it, it is at a reading
-    moving_on = any(s.has("NEXT") for s in ordered)
-    proposal_seen = False
-    for s in ordered:
-        stage, reading = sentence_stage(doc, s, analyzer, moving_on)
-        if stage is None:
-            continue
-        if stage == "proposal":
-            proposal_seen = True
-            continue
-        return stage, reading
-    return ("proposal", None) if proposal_seen or core else (None, None)
+    moving_on = any(s.has("NEXT") for s in titles + body)
+    stated = [(s, sentence_stage(doc, s, analyzer, moving_on)) for s in titles + body]
+    stated = [(s, st) for s, st in stated if st[0] is not None]
+    lead = [(s, st) for s, st in stated if s.is_title] + [(s, st) for s, st in stated if not s.is_title][:LEAD_SENTENCES]
+    for group in (lead, stated):
+        for _, (stage, reading) in group:
+            if stage != "proposal":
+                return stage, reading
+        if any(stage == "proposal" for _, (stage, _) in group):
+            return "proposal", None
+    return ("proposal", None) if core else (None, None)
 
 
 def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | None, int | None]:
@@ -54,6 +59,10 @@ def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | Non
         stages.discard("reading")
     if "committee" in stages and stages & {"adopted", "support"}:
         return "committee", None        # 'the committee approved / backed the bill' is a committee step
+    if "committee" in stages and "proposal" in stages and not stages & {"reading", "signed", "in_force"}:
+        stages.discard("committee")     # 'a member of the justice committee submitted a bill': a proposal
+    if s.has("NEXT") and not stages & {"signed", "in_force", "enforcement"}:
+        return "reading", None          # sent on to, or returned to, the other chamber
     if "adopted" in stages and not stages & {"signed", "in_force"} and moving_on:
         return "reading", None          # passed by one chamber, on its way to the other
     for stage in PRECEDENCE:
@@ -65,7 +74,13 @@ def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | Non
 def _cue_stages(doc, s, analyzer) -> set[str]:
     stages: set[str] = set()
     modals = s.of("MODAL")
+    negations = s.of("NEG")
+    recalled = s.of("BG")
     for stage, start, end in s.of("STAGE_"):
+        if any(start - 2 <= n_end <= start for _, _, n_end in negations):
+            continue                     # 'не одобрили', 'did not pass'
+        if stage != "guidance" and any(end <= b_start <= end + 3 for _, b_start, _ in recalled):
+            continue                     # 'which came into force last year': context, not this news
         if stage in ACHIEVED or stage == "in_force":
             if _is_modal(doc, s, start, end, modals, analyzer):
                 if stage != "in_force":
