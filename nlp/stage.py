@@ -18,6 +18,7 @@ PRECEDENCE = ("in_force", "signed", "adopted", "reading", "committee", "enforcem
 # Steps a measure has taken; said in the future or with a modal they are still a proposal.
 ACHIEVED = frozenset({"committee", "reading", "adopted", "signed", "enforcement"})
 MODAL_REACH = 4          # tokens before a stage cue where 'will', 'may', 'планирует' still govern it
+RECALL_REACH = 6         # tokens after a stage cue where 'last year', 'in 2023' date it to the past
 
 
 LEAD_SENTENCES = 3       # body sentences stating a stage that still tell this news; later ones recall context
@@ -45,6 +46,8 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
 
 def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | None, int | None]:
     stages = _cue_stages(doc, s, analyzer)
+    if not stages and s.has("NEXT"):
+        return "reading", None          # 'Senate returns the AI law to the Mazhilis'
     if not stages:
         return None, None
     if "guidance_doc" in stages and not stages & {"enforcement", "reading"}:
@@ -79,7 +82,9 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
     for stage, start, end in s.of("STAGE_"):
         if any(start - 2 <= n_end <= start for _, _, n_end in negations):
             continue                     # 'не одобрили', 'did not pass'
-        if stage != "guidance" and any(end <= b_start <= end + 3 for _, b_start, _ in recalled):
+        if _negative_form(doc, start, end, analyzer.rules):
+            continue                     # bəyənməyib (did not approve): az negation is a suffix
+        if any(end <= b_start <= end + RECALL_REACH for _, b_start, _ in recalled):
             continue                     # 'which came into force last year': context, not this news
         if stage in ACHIEVED or stage == "in_force":
             if _is_modal(doc, s, start, end, modals, analyzer):
@@ -95,6 +100,8 @@ def _is_modal(doc, s, start: int, end: int, modals, analyzer) -> bool:
     if any(start - MODAL_REACH <= m_end <= start and m_start >= s.start for _, m_start, m_end in modals):
         return True
     rules = analyzer.rules
+    if rules.get("modal_after") and any(end <= m_start <= end + 3 for _, m_start, _ in modals):
+        return True                      # az/kk put the modal after the verb: cərimələnə bilər, тартылуы мүмкін
     if rules.get("modal_to") and start > s.start and doc[start - 1].lower_ == "to":
         return True                      # 'plans to adopt', 'due to take effect'
     endings = tuple(rules.get("future_endings", ()))
@@ -102,6 +109,17 @@ def _is_modal(doc, s, start: int, end: int, modals, analyzer) -> bool:
         return True                      # qəbul ediləcək, qüvvəyə minəcək
     if analyzer.language == "ru":
         return any(t.is_alpha and morph.russian_future(t.lower_) for t in doc[start:end])  # примут, вступит
+    return False
+
+
+def _negative_form(doc, start: int, end: int, rules: dict) -> bool:
+    endings = rules.get("negative_endings")
+    if not endings:
+        return False
+    for t in doc[start:end]:
+        rest = t.lower_[len(t.lemma_):] if t.lower_.startswith(t.lemma_) else ""
+        if rest.startswith(tuple(endings)):
+            return True
     return False
 
 
