@@ -38,21 +38,28 @@ def _score(doc, sentences, rules, common, scales, body_weight):
     kinds = common["weights"]
     position = common["position"]
     weight: dict[str, float] = defaultdict(float)
+    hinted: dict[str, float] = defaultdict(float)
     first_seen: dict[str, int] = {}
     for s in sentences:
         where = position["title"] if s.is_title else position["background"] if s.background else body_weight
         clues: list[tuple[str, float, int]] = []
         countries = s.of("COUNTRY_")
+        places = s.of("CLUE_")
         clues += [(code, kinds["country"], start) for code, start, _ in countries]
-        clues += [(code, kinds["clue"], start) for code, start, _ in s.of("CLUE_")]
-        for name, start, end in _outermost(s.of("BODY_")):
-            if any(-2 <= c_start - end <= 2 or -2 <= start - c_end <= 2 for _, c_start, c_end in countries):
-                continue            # 'Сенат США', 'Qazaxıstan Senatı': the country named beside it decides
+        clues += [(code, kinds["clue"], start) for code, start, _ in places]
+        body_spans = _outermost(s.of("BODY_"))
+        # what a body sits beside says whose it is: 'Сенат США', 'Ташкентте сенаторлар', 'Олий Мәжілістің Сенаты'
+        owners = countries + places + [(n, b_s, b_e) for n, b_s, b_e in body_spans if (bodies.get(n) or {}).get("country")]
+        for name, start, end in body_spans:
+            if any((o_s, o_e) != (start, end) and (-2 <= o_s - end <= 2 or -2 <= start - o_e <= 2)
+                   for _, o_s, o_e in owners):
+                continue
             spec = bodies.get(name) or {}
             if spec.get("country"):
                 clues.append((spec["country"], kinds["body"], start))
             elif spec.get("hint"):
-                clues.append((spec["hint"], kinds["hint"], start))
+                hinted[spec["hint"]] += where * kinds["hint"]
+                first_seen.setdefault(spec["hint"], start)
         for name, start, _ in s.of("INSTR_"):
             code = common["instruments"].get(name)
             if code:
@@ -66,6 +73,14 @@ def _score(doc, sentences, rules, common, scales, body_weight):
         for code, kind_weight, start in clues:
             weight[code] += where * kind_weight * share
             first_seen.setdefault(code, start)
+    # a body that only hints at a country (DİN, 'Сенат' in Russian) speaks when nothing else does,
+    # or adds to a country other clues already name; it never brings in a country of its own
+    if weight:
+        for code, w in hinted.items():
+            if code in weight:
+                weight[code] += w
+    else:
+        weight.update(hinted)
     return weight, first_seen
 
 
