@@ -20,6 +20,8 @@ def _number_at(doc, j: int, dot_is_part: bool) -> tuple[str, str | None, int] | 
     m = _ARTICLE_NO.match(doc[j].text)
     if not m:
         return None
+    if j + 1 < len(doc) and doc[j].whitespace_ and len(doc[j + 1].text) == 3 and doc[j + 1].text.isdigit():
+        return None                                 # 'maddə 1 000 manatadək': an amount, not article 1
     number, dotted = m.group(1), m.group(2)
     part = None
     if dotted:
@@ -60,12 +62,17 @@ def _number_near(doc, start: int, end: int, dot_is_part: bool) -> tuple[int, str
     return None
 
 
+_ENUM_JOINERS = frozenset({",", "и", "and", "və", "және", "or", "или", "ya"})
+
+
 def extract_instruments(doc, analyzer, matches, sentences: set[int] | None = None) -> list[dict]:
     strings = analyzer.nlp.vocab.strings
     dot_is_part = analyzer.rules.get("article_dot", "part") == "part"
-    instruments, articles, parts = [], [], []
+    instruments, everywhere, articles, parts = [], [], [], []
     for m, s, e in matches:
         label = strings[m]
+        if label.startswith("INSTR_"):
+            everywhere.append((label[6:], s, e))
         if sentences is not None and doc[s].sent.start not in sentences:
             continue
         if label.startswith("INSTR_"):
@@ -74,22 +81,24 @@ def extract_instruments(doc, analyzer, matches, sentences: set[int] | None = Non
             found = _number_near(doc, s, e, dot_is_part)
             if found:
                 articles.append((found[1], found[2], min(s, found[0]), max(e, found[3])))
+                articles += _listed_articles(doc, found[3], s, dot_is_part)
         elif label == "PART":
             found = _number_near(doc, s, e, True)
             if found:
                 parts.append((found[1], min(s, found[0]), max(e, found[3])))
     instruments = _longest(instruments)
+    everywhere = _longest(everywhere)
     out: list[dict] = []
     used_names: set[str] = set()
     for number, part, s, e in articles:
-        inst = _nearest(instruments, s, e, doc)
+        inst = _nearest(instruments, s, e, doc) or _named_before(everywhere, s, doc)
         if inst is None:
             continue
         name, i_s, i_e = inst
         if part is None:
             near = [p for p in parts if abs(p[1] - e) <= 4 or abs(s - p[2]) <= 4]
             part = near[0][0] if near else None
-        lo, hi = min(s, i_s), max(e, i_e)
+        lo, hi = (min(s, i_s), max(e, i_e)) if doc[i_s].sent.start == doc[s].sent.start else (s, e)
         for p in parts:
             if p[0] == part and abs(p[1] - s) <= 6:
                 lo, hi = min(lo, p[1]), max(hi, p[2])
@@ -106,6 +115,48 @@ def extract_instruments(doc, analyzer, matches, sentences: set[int] | None = Non
             seen.add(key)
             unique.append(item)
     return unique
+
+
+def _listed_articles(doc, i: int, word_start: int, dot_is_part: bool) -> list[tuple]:
+    """'статьях 128.1 («Клевета»), 158 («Кража») и 165': more article numbers after the first,
+    each maybe followed by its title in brackets or quotes."""
+    out = []
+    while i < len(doc):
+        if doc[i].text == "(":                       # skip a bracketed title
+            close = next((j for j in range(i + 1, min(i + 12, len(doc))) if doc[j].text == ")"), None)
+            if close is None:
+                break
+            i = close + 1
+            continue
+        if doc[i].lower_ in _ENUM_JOINERS and i + 1 < len(doc):
+            j = i + 1
+            if doc[j].lower_ in _ENUM_JOINERS and j + 1 < len(doc):      # ', и'
+                j += 1
+            found = _number_at(doc, j, dot_is_part)
+            if found:
+                out.append((found[0], found[1], word_start, found[2]))
+                i = found[2]
+                continue
+        break
+    return out
+
+
+def _named_before(instruments, s: int, doc):
+    """An article whose code was named in its own sentence far away, or in the sentence before:
+    'Проект вносит изменения в ... Кодекс ... . Поправки затронут статью 46 кодекса.'"""
+    sent = doc[s].sent
+    same = [x for x in instruments if doc[x[1]].sent.start == sent.start]
+    if same:
+        return min(same, key=lambda x: abs(x[1] - s))
+    previous = sent
+    while previous.start > 0:                      # over blank 'sentences' (paragraph breaks)
+        previous = doc[previous.start - 1].sent
+        if previous.text.strip():
+            break
+    if previous.start == sent.start or not previous.text.strip():
+        return None
+    before = [x for x in instruments if previous.start <= x[1] < previous.end]
+    return max(before, key=lambda x: x[1]) if before else None
 
 
 def _longest(spans):
