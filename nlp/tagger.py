@@ -14,6 +14,7 @@ from lexwatch.article import empty_deepfake
 from lexwatch.nlp.instruments import extract_instruments
 from lexwatch.nlp.jurisdiction import jurisdictions
 from lexwatch.nlp.penalties import LIST_ITEM_TOKENS, extract_penalties
+from lexwatch.nlp.people import persons
 from lexwatch.nlp.rules import rule_language
 from lexwatch.nlp.spacy_pipelines import analyzer
 from lexwatch.nlp.stage import stage_of
@@ -82,7 +83,7 @@ def tag(title: str, body: str, language: str | None, outlet: str | None = None) 
     result["instruments"] = extract_instruments(doc, an, matches, story)
     result["bodies"] = _names(core, "BODY_")
     result["obligations"] = _names(core, "OBL_")
-    result["persons"] = _persons(doc, core)
+    result["persons"] = persons(doc, core, an.language)
     return result
 
 
@@ -196,30 +197,3 @@ def _names(core, prefix) -> list[str]:
         if name not in out:
             out.append(name)
     return out
-
-
-def _persons(doc, core) -> list[str]:
-    """Names right after a role word ('депутат Екатерина Смышляева', 'deputy head ... Bauyrzhan
-    Abenov'): two or three capitalised words that are not vocabulary terms."""
-    taken = set()
-    for s in core:
-        for label, start, end in s.spans:
-            if not label.startswith(("ROLE", "COUNTRY_", "BODY_", "INSTR_")):
-                taken.update(range(start, end))
-    out: list[str] = []
-    for s in core:
-        for _, start, end in s.of("ROLE"):
-            for i in range(end, min(end + 6, s.end - 1)):
-                if _is_name_token(doc[i], taken) and _is_name_token(doc[i + 1], taken):
-                    j = i + 2
-                    if j < s.end and _is_name_token(doc[j], taken) and j - i < 3:
-                        j += 1
-                    name = doc[i:j].text
-                    if name not in out:
-                        out.append(name)
-                    break
-    return out
-
-
-def _is_name_token(token, taken) -> bool:
-    return token.is_alpha and token.is_title and len(token.text) > 1 and token.i not in taken

@@ -144,3 +144,31 @@ def test_stage_of_the_news(text, expected):
 ])
 def test_relevance_edges(text, relevant):
     assert tags(text)["relevant"] is relevant
+
+
+def test_russian_person_names_come_whole():
+    # natasha's NER: names without a role word before them, hyphenated surnames, no place glued on
+    text = ("Сенатор предложил наказывать за дипфейки\nСенатор от Крыма Сергей Карякин разработал законопроект "
+            "о запрете дипфейков, созданных с помощью ИИ. Законопроект поддержал Якоб Энгель-Шмидт, сообщил Карякин.")
+    people = tags(text)["persons"]
+    assert "Сергей Карякин" in people and "Якоб Энгель-Шмидт" in people
+    assert not any("Крыма" in p for p in people) and "Карякин" not in people
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Депутаты внесли поправки о дипфейках\nДепутаты внесли в Госдуму поправки в Уголовный кодекс об ответственности "
+     "за дипфейки, созданные ИИ.\nРечь идет о статьях 128.1 («Клевета»), 159 («Мошенничество») и 165.",
+     {("Criminal Code", "128.1", None), ("Criminal Code", "159", None), ("Criminal Code", "165", None)}),
+    ("Дипфейк туралы заң\n«Жасанды интеллект туралы» заңға қол қойылды: ЖИ жасаған жалған бейнелер таңбалануы тиіс.",
+     {("Law on Artificial Intelligence", None, None)}),
+])
+def test_instruments_named_apart_from_their_articles(text, expected):
+    assert instruments(text) == expected
+
+
+def test_kazakh_money_and_for_are_not_numbers_or_countries():
+    # 'ақша' (money) is not 'АҚШ' (the US); 'үшін' (for) is not 'үш' (three)
+    d = tags("Дипфейк үшін айыппұл\nЖасанды интеллект арқылы жасалған жалған бейне үшін ақша талап еткен адамға "
+             "айыппұл салынды, деп хабарлады Алматы полициясы.")
+    assert d["jurisdictions"] == ["KZ"]
+    assert all(p["max"] != 3 for p in d["penalties"])
