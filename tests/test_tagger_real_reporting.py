@@ -147,7 +147,7 @@ def test_relevance_edges(text, relevant):
 
 
 def test_russian_person_names_come_whole():
-    # natasha's NER: names without a role word before them, hyphenated surnames, no place glued on
+    # names without a role word before them, hyphenated surnames, no place glued on (pymorphy3's name tags)
     text = ("Сенатор предложил наказывать за дипфейки\nСенатор от Крыма Сергей Карякин разработал законопроект "
             "о запрете дипфейков, созданных с помощью ИИ. Законопроект поддержал Якоб Энгель-Шмидт, сообщил Карякин.")
     people = tags(text)["persons"]
