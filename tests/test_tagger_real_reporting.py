@@ -172,3 +172,9 @@ def test_kazakh_money_and_for_are_not_numbers_or_countries():
              "айыппұл салынды, деп хабарлады Алматы полициясы.")
     assert d["jurisdictions"] == ["KZ"]
     assert all(p["max"] != 3 for p in d["penalties"])
+
+
+def test_azerbaijani_plural_endings_keep_the_kind():
+    # 'islah işləri' (correctional labour) is the kind, not the generic 'nəzərdə tutulur'
+    assert penalties("Dipfeyk\nLayihədə süni intellektlə yaradılmış dipfeyklərin yayılmasına görə iki ildən dörd ilədək "
+                     "islah işləri nəzərdə tutulur.") == {("correctional_labour", 2, 4, "years", None)}
