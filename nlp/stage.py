@@ -31,7 +31,7 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
     titles = [s for s in core if s.is_title]
     body = [s for s in core if not s.is_title and not s.background]
     # the bill goes on to the other chamber: whoever 'passed' or 'approved' it, it is at a reading
-    moving_on = any(s.has("NEXT") for s in titles + body)
+    moving_on = any(_sent_on(doc, s, analyzer) for s in titles + body)
     stated = [(s, sentence_stage(doc, s, analyzer, moving_on)) for s in titles + body]
     stated = [(s, st) for s, st in stated if st[0] is not None]
     lead = [(s, st) for s, st in stated if s.is_title] + [(s, st) for s, st in stated if not s.is_title][:LEAD_SENTENCES]
@@ -46,7 +46,7 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
 
 def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | None, int | None]:
     stages = _cue_stages(doc, s, analyzer)
-    if not stages and s.has("NEXT"):
+    if not stages and _sent_on(doc, s, analyzer):
         return "reading", None          # 'Senate returns the AI law to the Mazhilis'
     if not stages:
         return None, None
@@ -64,7 +64,7 @@ def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | Non
         return "committee", None        # 'the committee approved / backed the bill' is a committee step
     if "committee" in stages and "proposal" in stages and not stages & {"reading", "signed", "in_force"}:
         stages.discard("committee")     # 'a member of the justice committee submitted a bill': a proposal
-    if s.has("NEXT") and not stages & {"signed", "in_force", "enforcement"}:
+    if _sent_on(doc, s, analyzer) and not stages & {"signed", "in_force", "enforcement"}:
         return "reading", None          # sent on to, or returned to, the other chamber
     if "adopted" in stages and not stages & {"signed", "in_force"} and moving_on:
         return "reading", None          # passed by one chamber, on its way to the other
@@ -72,6 +72,12 @@ def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | Non
         if stage in stages:
             return stage, None
     return None, None
+
+
+def _sent_on(doc, s, analyzer) -> bool:
+    """The sentence says the bill went on to (or back to) the other chamber, not that it will."""
+    modals = s.of("MODAL")
+    return any(not _is_modal(doc, s, start, end, modals, analyzer) for _, start, end in s.of("NEXT"))
 
 
 def _cue_stages(doc, s, analyzer) -> set[str]:

@@ -178,3 +178,8 @@ def test_azerbaijani_plural_endings_keep_the_kind():
     # 'islah işləri' (correctional labour) is the kind, not the generic 'nəzərdə tutulur'
     assert penalties("Dipfeyk\nLayihədə süni intellektlə yaradılmış dipfeyklərin yayılmasına görə iki ildən dörd ilədək "
                      "islah işləri nəzərdə tutulur.") == {("correctional_labour", 2, 4, "years", None)}
+
+
+def test_a_bill_that_will_go_to_the_senate_is_still_a_proposal():
+    assert tags("Deepfake bill drafted\nDeputies drafted a bill on labelling AI-generated videos; it will be sent to "
+                "the Senate after public consultation.")["stage"] == "proposal"
