@@ -13,6 +13,7 @@ MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR",
                          "KRW", "CNY", "GBP", "TRY"})
 INDEX_UNITS = frozenset({"MRP", "BRV"})   # statutory units whose tenge/som value is often given in brackets
 TERM_UNITS = frozenset({"years", "months", "days", "hours"})
+PREFIX_SIGNS = frozenset({"$", "€", "£", "¥", "₩", "₺", "₸", "₽", "USD", "EUR"})
 LIST_JOINERS = frozenset({",", "and", "or", "и", "или", "либо", "və", "yaxud", "ya", "және", "немесе", "мен", "/"})
 UNIT_REACH = 12   # tokens: '10–50 тыс. рублей для граждан, 100–200 тыс. — для должностных лиц' says the unit once
 
@@ -151,7 +152,8 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
         lead = a.start
         if unit is None:   # '$5,000', 'USD 500', '€10 million'
             before = [u for u in spans.ending(a.start, "UNIT_")]
-            if before and doc[a.start - 1].text in ("$", "€", "USD", "EUR") or (before and before[0][0] in ("USD", "EUR")):
+            if before and (doc[a.start - 1].text in PREFIX_SIGNS or before[0][0] in ("USD", "EUR")
+                           or doc[a.start - 1].text == before[0][0]):      # '£18 million', 'KRW 30 million'
                 unit, lead = before[0][0], before[0][1]
                 end = a.end
         from_mark = bound == "from" or (unit is None and doc[a.end - 1]._.bound == "from")   # 10 мыңнан

@@ -183,3 +183,14 @@ def test_azerbaijani_plural_endings_keep_the_kind():
 def test_a_bill_that_will_go_to_the_senate_is_still_a_proposal():
     assert tags("Deepfake bill drafted\nDeputies drafted a bill on labelling AI-generated videos; it will be sent to "
                 "the Senate after public consultation.")["stage"] == "proposal"
+
+
+def test_currency_signs_before_the_amount():
+    assert penalties("UK deepfake rules\nUnder the Online Safety Act, platforms that ignore AI-generated intimate "
+                     "deepfakes face fines of up to £18 million.") == {("fine", None, 18000000, "GBP", None)}
+
+
+def test_a_governor_signing_is_a_us_state_law():
+    d = tags("Deepfake election law signed\nThe governor signed a bill that makes distributing AI-generated deepfakes "
+             "of candidates a misdemeanour, punishable by a fine of up to $1,000.")
+    assert d["stage"] == "signed" and d["jurisdictions"] == ["US"]
