@@ -37,6 +37,11 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
     lead = [(s, st) for s, st in stated if s.is_title] + [(s, st) for s, st in stated if not s.is_title][:LEAD_SENTENCES]
     for group in (lead, stated):
         for _, (stage, reading) in group:
+            if stage == "adopted":
+                # 'Mazhilis approves deepfake bill' over a lead that says 'in the first reading'
+                readings = [st for _, st in lead if st[0] == "reading" and st[1]]
+                if readings:
+                    return readings[0]
             if stage != "proposal":
                 return stage, reading
         if any(stage == "proposal" for _, (stage, _) in group):

@@ -194,3 +194,9 @@ def test_a_governor_signing_is_a_us_state_law():
     d = tags("Deepfake election law signed\nThe governor signed a bill that makes distributing AI-generated deepfakes "
              "of candidates a misdemeanour, punishable by a fine of up to $1,000.")
     assert d["stage"] == "signed" and d["jurisdictions"] == ["US"]
+
+
+def test_an_approval_headline_over_a_numbered_reading_is_that_reading():
+    d = tags("Мәжіліс дипфейк туралы заң жобасын мақұлдады\nМәжіліс депутаттары жасанды интеллект арқылы жасалған "
+             "дипфейктер туралы заң жобасын бірінші оқылымда мақұлдады.")
+    assert (d["stage"], d["reading"]) == ("reading", 1)
