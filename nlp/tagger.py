@@ -11,6 +11,7 @@ Reads spans of the rule PhraseMatcher (nlp.spacy_pipelines) sentence by sentence
 from __future__ import annotations
 
 from lexwatch.article import empty_deepfake
+from lexwatch.outlets import home_country
 from lexwatch.nlp.instruments import extract_instruments
 from lexwatch.nlp.jurisdiction import jurisdictions
 from lexwatch.nlp.penalties import LIST_ITEM_TOKENS, extract_penalties
@@ -21,15 +22,9 @@ from lexwatch.nlp.stage import stage_of
 
 # Legislative progress, least to most advanced; guidance and enforcement stand apart.
 PROGRESSION = ("proposal", "committee", "reading", "adopted", "signed", "in_force")
-OUTLET_COUNTRY = {"report": "AZ", "kazinform": "KZ", "kursiv": "KZ"}
 CORE_WINDOW = 2          # sentences either side of a topic sentence that still belong to the story
 PENALTY_WINDOW = 5       # sentences after a topic sentence where its sanctions may still be stated
 RELEVANCE_THRESHOLD = 0.5
-
-
-def home_country(outlet: str | None) -> str | None:
-    """The outlet's home country: a prior for jurisdiction (nlp.jurisdiction), never an override."""
-    return OUTLET_COUNTRY.get(outlet or "")
 
 
 class _Sentence:
