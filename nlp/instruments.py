@@ -68,12 +68,15 @@ _ENUM_JOINERS = frozenset({",", "и", "and", "və", "және", "or", "или", 
 def extract_instruments(doc, analyzer, matches, sentences: set[int] | None = None) -> list[dict]:
     strings = analyzer.nlp.vocab.strings
     dot_is_part = analyzer.rules.get("article_dot", "part") == "part"
+    starts = _sentence_starts(doc)
     instruments, everywhere, articles, parts = [], [], [], []
     for m, s, e in matches:
         label = strings[m]
+        if not label.startswith(("INSTR_", "ART", "PART")):
+            continue
         if label.startswith("INSTR_"):
             everywhere.append((label[6:], s, e))
-        if sentences is not None and doc[s].sent.start not in sentences:
+        if sentences is not None and starts[s] not in sentences:
             continue
         if label.startswith("INSTR_"):
             instruments.append((label[6:], s, e))
@@ -91,14 +94,14 @@ def extract_instruments(doc, analyzer, matches, sentences: set[int] | None = Non
     out: list[dict] = []
     used_names: set[str] = set()
     for number, part, s, e in articles:
-        inst = _nearest(instruments, s, e, doc) or _named_before(everywhere, s, doc)
+        inst = _nearest(instruments, s, e, starts) or _named_before(everywhere, s, doc, starts)
         if inst is None:
             continue
         name, i_s, i_e = inst
         if part is None:
             near = [p for p in parts if abs(p[1] - e) <= 4 or abs(s - p[2]) <= 4]
             part = near[0][0] if near else None
-        lo, hi = (min(s, i_s), max(e, i_e)) if doc[i_s].sent.start == doc[s].sent.start else (s, e)
+        lo, hi = (min(s, i_s), max(e, i_e)) if starts[i_s] == starts[s] else (s, e)
         for p in parts:
             if p[0] == part and abs(p[1] - s) <= 6:
                 lo, hi = min(lo, p[1]), max(hi, p[2])
@@ -141,11 +144,11 @@ def _listed_articles(doc, i: int, word_start: int, dot_is_part: bool) -> list[tu
     return out
 
 
-def _named_before(instruments, s: int, doc):
+def _named_before(instruments, s: int, doc, starts):
     """An article whose code was named in its own sentence far away, or in the sentence before:
     'Проект вносит изменения в ... Кодекс ... . Поправки затронут статью 46 кодекса.'"""
     sent = doc[s].sent
-    same = [x for x in instruments if doc[x[1]].sent.start == sent.start]
+    same = [x for x in instruments if starts[x[1]] == sent.start]
     if same:
         return min(same, key=lambda x: abs(x[1] - s))
     previous = sent
@@ -169,10 +172,18 @@ def _longest(spans):
     return out
 
 
-def _nearest(instruments, s, e, doc):
+def _sentence_starts(doc) -> list[int]:
+    """Each token's sentence start, computed once: Token.sent walks the doc on every call."""
+    starts = [0] * len(doc)
+    for sent in doc.sents:
+        starts[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+    return starts
+
+
+def _nearest(instruments, s, e, starts):
     best, best_d = None, None
     for name, i_s, i_e in instruments:
-        if doc[i_s].sent.start != doc[s].sent.start:
+        if starts[i_s] != starts[s]:
             continue
         d = i_s - e if i_s >= e else s - i_e
         if d < 0:
