@@ -43,7 +43,7 @@ def _score(doc, sentences, rules, common, scales, body_weight):
     for s in sentences:
         where = position["title"] if s.is_title else position["background"] if s.background else body_weight
         clues: list[tuple[str, float, int]] = []
-        countries = s.of("COUNTRY_")
+        countries = _outermost(s.of("COUNTRY_"))     # "Южной Корее" is one mention, not two
         places = s.of("CLUE_")
         clues += [(code, kinds["country"], start) for code, start, _ in countries]
         clues += [(code, kinds["clue"], start) for code, start, _ in places]
@@ -69,7 +69,8 @@ def _score(doc, sentences, rules, common, scales, body_weight):
             if code and _after_amount(doc, start, scales):
                 clues.append((code, kinds["currency"], start))
         named = {code for code, _, _ in countries}
-        share = common["comparison_weight"] if len(named) >= common["comparison_countries"] else 1.0
+        comparing = len(named) >= common["comparison_countries"] or bool(s.of("COMPARE"))
+        share = common["comparison_weight"] if comparing else 1.0
         for code, kind_weight, start in clues:
             weight[code] += where * kind_weight * share
             first_seen.setdefault(code, start)
@@ -85,7 +86,7 @@ def _score(doc, sentences, rules, common, scales, body_weight):
 
 
 def _outermost(spans):
-    """Body spans not inside a longer one: 'National People's Congress' is not also 'Congress'."""
+    """Spans not inside a longer one: 'National People's Congress' is not also 'Congress'."""
     return [(n, s, e) for n, s, e in spans
             if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for _, s2, e2 in spans)]
 

@@ -129,6 +129,7 @@ def _vocabulary_phrases(rules: dict) -> list[tuple[str, str]]:
     out += [("MODAL", p) for p in rules.get("modal", [])]
     out += [("NEXT", p) for p in rules.get("next_chamber", [])]
     out += [("NEG", p) for p in rules.get("negation", [])]
+    out += [("COMPARE", p) for p in rules.get("compare", [])]
     for name, items in rules.get("obligations", {}).items():
         out += [(f"OBL_{name}", p) for p in items]
     return [(label, str(p)) for label, p in out if str(p).strip()]
