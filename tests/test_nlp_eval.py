@@ -136,3 +136,26 @@ def test_real_test_split_floors(real_test_result):
     }
     below = {k: (v, REAL_TEST_FLOORS[k]) for k, v in measured.items() if v < REAL_TEST_FLOORS[k]}
     assert not below, f"below the floor (measured, floor): {below}; {len(r['errors'])} documents with errors"
+
+
+def test_report_lists_errors_per_document_and_a_stage_confusion(tmp_path):
+    """A two-document labelled folder run through the real pipeline: one right, one mislabelled on
+    purpose (its stage), so the confusion matrix and the per-document listing must show it."""
+    import json
+    from lexwatch.nlp.evaluation import format_report
+    (tmp_path / "texts").mkdir()
+    body = ("Mazhilis passes AI law in second reading\n\nMembers of the Mazhilis approved the draft law on "
+            "artificial intelligence in the second reading. The law bans deepfakes made without consent.")
+    (tmp_path / "texts" / "a.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "texts" / "b.txt").write_text(body, encoding="utf-8")
+    gold = {"url": "", "outlet": "kazinform", "language": "en", "title": body.split("\n")[0], "relevant": True,
+            "stage": "reading", "reading": 2, "jurisdictions": ["KZ"], "penalties": [], "instruments": [
+                {"name": "Law on Artificial Intelligence", "article": None, "part": None}], "published_at": None}
+    labels = {"a": {**gold, "file": "texts/a.txt"}, "b": {**gold, "file": "texts/b.txt", "stage": "signed", "reading": None}}
+    (tmp_path / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+    r = evaluate(tmp_path)
+    assert r["stage_confusion"] == {"reading": {"reading": 1}, "signed": {"reading": 1}}
+    assert list(r["errors"]) == ["b"] and r["errors"]["b"] == ["stage reading/2, expected signed/None"]
+    report = format_report(r, errors=True)
+    assert "| labelled \\ predicted | reading | signed |" in report and "| signed | 1 | . |" in report
+    assert "errors, document by document (1 of 2 documents):\n- b\n    stage reading/2, expected signed/None" in report
