@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from lexwatch.crawler.pipelines.analyze import WARM_UP, analyze, usable_cores, warm_up
+from lexwatch.developments.step import attach
 from lexwatch.crawler.warc import read_responses, warc_files
 from lexwatch.urls import canonical_url
 
@@ -107,6 +108,7 @@ def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200, worke
     with open_store(store_url) as store, pool or nullcontext():
         def flush() -> None:
             report = store.upsert(batch)
+            attach(store, batch)   # the GROUP step: a retagged article may change development
             stats["created"] += report.created
             stats["updated"] += report.updated
             stats["unchanged"] += report.unchanged
