@@ -8,7 +8,13 @@ real reporting needs:
   states no stage at all (the story's other sentences say how far the law has got);
 - a chamber passing a bill that then goes to the other chamber ('passed by the Senate, now heads
   to the House', 'одобрен Мажилисом и направлен в Сенат') is a reading, not adoption;
-- a code of practice or guidelines that a body adopts or publishes is guidance, never in force.
+- a code of practice or guidelines that a body adopts or publishes is guidance, never in force;
+- a court, regulator or police acting on a case is the news even when the same sentence names the
+  law's adoption or signature ('judge blocks law two weeks after signing'): enforcement wins there;
+- a government or cabinet approving a draft sends it to parliament: that is a proposal, since
+  executives do not adopt laws ('the cabinet approved a draft law', 'Үкімет заң жобасын мақұлдады');
+- a step stated in a relative clause ('rules that took effect in 2023', 'закон, который вступил в
+  силу') describes the antecedent, another measure or an earlier step, not this news.
 """
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ MODAL_REACH = 4          # tokens before a stage cue where 'will', 'may', 'пл�
 RECALL_REACH = 6         # tokens after a stage cue where 'last year', 'in 2023' date it to the past
 
 
+RELATIVE_STAGES = frozenset({"adopted", "signed", "in_force"})
+RELATIVE_REACH = 2       # 'that took effect', 'которые вступили в силу', 'which was adopted'
 LEAD_SENTENCES = 3       # body sentences stating a stage that still tell this news; later ones recall context
 
 
@@ -35,6 +43,9 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
     stated = [(s, sentence_stage(doc, s, analyzer, moving_on)) for s in titles + body]
     stated = [(s, st) for s, st in stated if st[0] is not None]
     lead = [(s, st) for s, st in stated if s.is_title] + [(s, st) for s, st in stated if not s.is_title][:LEAD_SENTENCES]
+    if any(_executive_approves(s) and s.has("STAGE_proposal") for s, _ in lead):
+        # 'Spain approves draft law' over a lead that says the cabinet approved it: a draft on its way to parliament
+        lead = [(s, ("proposal", None) if st[0] == "adopted" else st) for s, st in lead]
     for group in (lead, stated):
         for _, (stage, reading) in group:
             if stage == "adopted":
@@ -69,6 +80,10 @@ def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | Non
         return "committee", None        # 'the committee approved / backed the bill' is a committee step
     if "committee" in stages and "proposal" in stages and not stages & {"reading", "signed", "in_force"}:
         stages.discard("committee")     # 'a member of the justice committee submitted a bill': a proposal
+    if "enforcement" in stages:
+        return "enforcement", None      # the court or regulator acts; the law's own steps are context
+    if "adopted" in stages and "proposal" in stages and _executive_approves(s):
+        return "proposal", None         # the cabinet approved a draft law: it goes to parliament
     if _sent_on(doc, s, analyzer) and not stages & {"signed", "in_force", "enforcement"}:
         return "reading", None          # sent on to, or returned to, the other chamber
     if "adopted" in stages and not stages & {"signed", "in_force"} and moving_on:
@@ -90,6 +105,7 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
     modals = s.of("MODAL")
     negations = s.of("NEG")
     recalled = s.of("BG")
+    relatives = s.of("REL")
     for stage, start, end in s.of("STAGE_"):
         if any(start - 2 <= n_end <= start for _, _, n_end in negations):
             continue                     # 'не одобрили', 'did not pass'
@@ -97,6 +113,8 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
             continue                     # bəyənməyib (did not approve): az negation is a suffix
         if any(end <= b_start <= end + RECALL_REACH for _, b_start, _ in recalled):
             continue                     # 'which came into force last year': context, not this news
+        if stage in RELATIVE_STAGES and any(start - RELATIVE_REACH <= r_end <= start for _, _, r_end in relatives):
+            continue                     # 'the rules that took effect in January 2023': another measure's step
         if stage in ACHIEVED or stage == "in_force":
             if _is_modal(doc, s, start, end, modals, analyzer):
                 if stage != "in_force":
@@ -104,6 +122,12 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
                 continue
         stages.add(stage)
     return stages
+
+
+def _executive_approves(s) -> bool:
+    """A government body (cabinet, правительство, Үкімет) precedes the approval cue in the sentence."""
+    adopted = [start for _, start, _ in s.of("STAGE_adopted")]
+    return any(e_end <= a for _, _, e_end in s.of("EXEC") for a in adopted)
 
 
 def _is_modal(doc, s, start: int, end: int, modals, analyzer) -> bool:
