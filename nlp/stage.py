@@ -45,7 +45,8 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
     lead = [(s, st) for s, st in stated if s.is_title] + [(s, st) for s, st in stated if not s.is_title][:LEAD_SENTENCES]
     if any(_executive_approves(s) and s.has("STAGE_proposal") for s, _ in lead):
         # 'Spain approves draft law' over a lead that says the cabinet approved it: a draft on its way to parliament
-        lead = [(s, ("proposal", None) if st[0] == "adopted" else st) for s, st in lead]
+        lead = [(s, ("proposal", None) if s.is_title and st[0] == "adopted" and s.has("STAGE_proposal") else st)
+                for s, st in lead]
     for group in (lead, stated):
         for _, (stage, reading) in group:
             if stage == "adopted":
@@ -125,9 +126,16 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
 
 
 def _executive_approves(s) -> bool:
-    """A government body (cabinet, правительство, Үкімет) precedes the approval cue in the sentence."""
+    """The body named last before the sentence's first approval cue, its subject, is a government
+    (cabinet, правительство, Үкімет): 'Spain's cabinet on Tuesday approved a draft', 'Испания үкіметі
+    … заң жобасын мақұлдады'; 'the Mazhilis adopted the law the government had drafted' is not."""
     adopted = [start for _, start, _ in s.of("STAGE_adopted")]
-    return any(e_end <= a for _, _, e_end in s.of("EXEC") for a in adopted)
+    if not adopted:
+        return False
+    first = min(adopted)
+    execs = {end for _, _, end in s.of("EXEC") if end <= first}
+    bodies = {end for _, _, end in s.of("BODY_") if end <= first}
+    return bool(execs) and max(execs) >= max(bodies, default=-1)
 
 
 def _is_modal(doc, s, start: int, end: int, modals, analyzer) -> bool:

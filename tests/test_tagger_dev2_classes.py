@@ -30,6 +30,14 @@ def penalties(text: str) -> set:
      "unlabelled AI-generated content.", "proposal"),
     ("Үкімет ЖИ контентін таңбалау туралы заң жобасын мақұлдады\nҮкімет жасанды интеллект жасаған контентті таңбалау "
      "туралы заң жобасын мақұлдады.", "proposal"),
+    # ...but a parliament adopting the law the government drafted is adoption
+    ("Mazhilis adopts AI law\nThe Mazhilis adopted the law on artificial intelligence, which requires labels on "
+     "AI-generated content; the government had approved the draft in 2024.", "adopted"),
+    ("Мәжіліс ЖИ туралы заңды қабылдады\nМәжіліс депутаттары жасанды интеллект жасаған контентті таңбалау туралы заңды "
+     "қабылдады, заң жобасын Үкімет әзірлеген.", "adopted"),
+    # a lawsuit a new law allows is not enforcement of it
+    ("Governor signs deepfake bill\nThe governor signed a bill that lets victims of AI-generated deepfakes file a "
+     "lawsuit against creators.", "signed"),
 ])
 def test_stage_of_the_news(text, expected):
     assert tags(text)["stage"] == expected
