@@ -81,7 +81,7 @@ def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | Non
         return "committee", None        # 'the committee approved / backed the bill' is a committee step
     if "committee" in stages and "proposal" in stages and not stages & {"reading", "signed", "in_force"}:
         stages.discard("committee")     # 'a member of the justice committee submitted a bill': a proposal
-    if "enforcement" in stages:
+    if "enforcement" in stages and _enforcement_leads(s, stages, analyzer.rules):
         return "enforcement", None      # the court or regulator acts; the law's own steps are context
     if "adopted" in stages and "proposal" in stages and _executive_approves(s):
         return "proposal", None         # the cabinet approved a draft law: it goes to parliament
@@ -123,6 +123,22 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
                 continue
         stages.add(stage)
     return stages
+
+
+LAW_STEPS = ("adopted", "signed", "in_force")
+
+
+def _enforcement_leads(s, stages: set[str], rules: dict) -> bool:
+    """Of an enforcement cue and a cue of the law's own steps in one sentence, the main clause's
+    wins: the first in en and ru ('judge blocks law two weeks after signing'; 'parliament passed the
+    law after police arrested a student' is adoption), the last in verb-final az and kk."""
+    steps = [start for st in LAW_STEPS if st in stages for _, start, _ in s.of(f"STAGE_{st}")]
+    if not steps:
+        return True
+    acts = [start for _, start, _ in s.of("STAGE_enforcement")]
+    if rules.get("verb_final"):
+        return max(acts) > max(steps)
+    return min(acts) < min(steps)
 
 
 def _executive_approves(s) -> bool:

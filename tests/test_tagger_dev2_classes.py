@@ -35,6 +35,9 @@ def penalties(text: str) -> set:
      "AI-generated content; the government had approved the draft in 2024.", "adopted"),
     ("Мәжіліс ЖИ туралы заңды қабылдады\nМәжіліс депутаттары жасанды интеллект жасаған контентті таңбалау туралы заңды "
      "қабылдады, заң жобасын Үкімет әзірлеген.", "adopted"),
+    # the main clause decides: the arrest that prompted the law is its background
+    ("Deepfake law passed\nParliament passed the law on AI-generated deepfakes after police arrested a student who made "
+     "fake nude images.", "adopted"),
     # a lawsuit a new law allows is not enforcement of it
     ("Governor signs deepfake bill\nThe governor signed a bill that lets victims of AI-generated deepfakes file a "
      "lawsuit against creators.", "signed"),
