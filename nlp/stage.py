@@ -1,16 +1,18 @@
 """The stage of the news: what happened to the measure in this story, not what its background recalls.
 
-Read from the stage cues of the rule files (STAGE_*), sentence by sentence, with three corrections
+Read from the stage cues of the rule files (STAGE_*), sentence by sentence, with the corrections
 real reporting needs:
 - tense and modality: lemmas drop them, so they are read from the tokens. 'will be adopted',
   'may introduce', 'plans to sign', 'будет принят', 'примут', 'qəbul ediləcək' state no achieved
   step: such a cue counts as a proposal. A future entry into force ('will take effect in March')
-  states no stage at all (the story's other sentences say how far the law has got);
+  states no stage at all (the story's other sentences say how far the law has got); when no
+  sentence states any step, not even a proposal, that date says the act was signed or promulgated;
 - a chamber passing a bill that then goes to the other chamber ('passed by the Senate, now heads
   to the House', 'одобрен Мажилисом и направлен в Сенат') is a reading, not adoption;
 - a code of practice or guidelines that a body adopts or publishes is guidance, never in force;
 - a court, regulator or police acting on a case is the news even when the same sentence names the
-  law's adoption or signature ('judge blocks law two weeks after signing'): enforcement wins there;
+  law's adoption or signature in its main clause ('judge blocks law two weeks after signing'):
+  the main clause's cue wins, the first in en and ru, the last in verb-final az and kk;
 - a government or cabinet approving a draft sends it to parliament: that is a proposal, since
   executives do not adopt laws ('the cabinet approved a draft law', 'Үкімет заң жобасын мақұлдады');
 - a step stated in a relative clause ('rules that took effect in 2023', 'закон, который вступил в
@@ -58,6 +60,10 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
                 return stage, reading
         if any(stage == "proposal" for _, (stage, _) in group):
             return "proposal", None
+    if any(s.of("STAGE_in_force") and not s.of("NEG") for s in titles + body):
+        # nothing states a step, not even a proposal, yet the measure 'will take effect on 1 September':
+        # only a signed or promulgated act has a date of entry into force ('Qaydalar … qüvvəyə minəcək')
+        return "signed", None
     return ("proposal", None) if core else (None, None)
 
 

@@ -101,3 +101,21 @@ def test_penalties(text, expected):
 ])
 def test_article_suffixes_in_letters(text, expected):
     assert expected in {(i["name"], i["article"], i["part"]) for i in tags(text)["instruments"]}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the dev3 gaps: royal assent, a trial without a verdict, a date of entry into force alone
+    ("Data bill becomes law\nThe bill received royal assent on Thursday; it makes creating sexually explicit deepfakes "
+     "made with AI a crime.", "signed"),
+    ("Deepfake makers on trial\nTwo men who made AI-generated pornographic deepfakes of a politician are on trial for "
+     "defamation.", "enforcement"),
+    ("Qaydalar süni intellektlə yaradılmış kontentin nişanlanmasını tələb edir\nSüni intellektlə yaradılmış kontentin "
+     "nişanlanması qaydaları sentyabrın 1-dən qüvvəyə minəcək.", "signed"),
+])
+def test_stage_vocabulary_dev3(text, expected):
+    assert tags(text)["stage"] == expected
+
+
+def test_digital_replicas_are_synthetic_media():
+    assert tags("Senators reintroduce bill on digital replicas\nThe bill would make it unlawful to produce an "
+                "unauthorised digital replica of a person's voice or likeness.")["relevant"]
