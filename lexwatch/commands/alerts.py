@@ -31,6 +31,11 @@ def register(sub, common):
     add.add_argument("--to", dest="recipients", required=True, metavar="a@b.org[,…]", help="recipient address(es)")
     add.add_argument("--lang-of-digest", choices=("en", "ru", "az"), default="en",
                      help="language of the digest's headings and penalty text (default en)")
+    add.add_argument("--stage-changes-only", action="store_true",
+                     help="only new stages of laws (new developments on named instruments), of the --country "
+                          "chosen and, with --instrument, of these instruments")
+    add.add_argument("--instrument", action="append", default=[], metavar="NAME",
+                     help="with --stage-changes-only: an instrument key or its name in any language; repeatable")
     add.set_defaults(func=run_add)
 
     listing = actions.add_parser("list", parents=[common, place], help="show subscriptions and their last send")
@@ -60,12 +65,18 @@ def _book(args):
 
 
 def run_add(args) -> int:
-    from lexwatch.alerts import Subscription
+    from lexwatch.alerts import AlertsError, Subscription
     from lexwatch.alerts.subscriptions import check_recipients
 
+    from lexwatch.developments.tracks import resolve_instrument
+
     filters = filters_from_args(args)
+    if args.instrument and not args.stage_changes_only:
+        raise AlertsError("--instrument goes with --stage-changes-only")
     sub = Subscription(name=args.name, query=args.query, filters=filters,
-                       recipients=check_recipients(args.recipients.split(",")), digest_language=args.lang_of_digest)
+                       recipients=check_recipients(args.recipients.split(",")), digest_language=args.lang_of_digest,
+                       stage_changes_only=args.stage_changes_only,
+                       instruments=[resolve_instrument(i) for i in args.instrument])
     if args.query:
         from lexwatch.index.query import parse_query
         parse_query(args.query)   # a query error shows now, not at tomorrow's run
