@@ -18,7 +18,9 @@ of documents and query words for both stores, and ES only splits them on whitesp
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
@@ -35,6 +37,8 @@ from lexwatch.index.timebuckets import bucket_starts, published_day
 from lexwatch.article import Article, article_id
 from lexwatch.urls import canonical_url
 from lexwatch.nlp.morph import lemma_text
+
+logger = logging.getLogger(__name__)
 
 MAPPING_PATH = Path(__file__).with_name("es_mapping.json")
 DEFAULT_ALIAS = "lexwatch"
@@ -669,14 +673,44 @@ class ElasticsearchStore(Store):
                 batch_size: int = 1000) -> Iterator[Article]:
         yield from self._scan(self.alias, build_query(query, filters), batch_size)
 
+    def make_searchable(self, attempts: int = 5) -> None:
+        """Refresh the alias's indices when writes were made with refresh off, and check that every
+        shard took the refresh: a shard that failed it (or was still starting after a restart) keeps
+        recent documents out of search, so that is retried and then raised, never passed over."""
+        if not self._unrefreshed:
+            return
+        from elasticsearch import NotFoundError
+        problem = ""
+        for attempt in range(attempts):
+            try:
+                with self._guard("refreshing"):
+                    shards = self.es.indices.refresh(index=self.alias)["_shards"]
+            except NotFoundError:   # nothing was ever indexed
+                self._unrefreshed = False
+                return
+            except StoreError as exc:
+                problem = str(exc)
+            else:
+                if not shards.get("failed") and shards.get("successful", 0) >= self._primaries():
+                    self._unrefreshed = False
+                    return
+                problem = f"refresh reached {shards.get('successful')} of {shards.get('total')} shard copies"
+            time.sleep(min(2 ** attempt, 10))
+        raise StoreError(f"Elasticsearch at {self.base_url}: recent writes are not searchable yet ({problem})")
+
+    def _primaries(self) -> int:
+        """How many primary shards the alias's indices have (each must take a refresh)."""
+        with self._guard("reading index settings"):
+            settings = self.es.indices.get_settings(index=self.alias, name="index.number_of_shards")
+        return sum(int(v["settings"]["index"]["number_of_shards"]) for v in settings.values())
+
     def close(self) -> None:
-        """Writes made with refresh off become searchable before the store is let go, so whoever
-        reads after a crawl sees all of it."""
+        """A last refresh for writes made with refresh off (callers that need the guarantee call
+        make_searchable first and see its error); a failure here is logged, not raised."""
         try:
-            if self._unrefreshed:
-                self.es.options(ignore_status=404).indices.refresh(index=self.alias)
-        except Exception:
-            pass
+            self.make_searchable(attempts=1)
+        except Exception as exc:
+            logger.warning("%s", exc)
         try:
             self.es.close()
         except Exception:

@@ -73,6 +73,7 @@ class StorePipeline:
     def close_spider(self):
         self.closing = True
         self.flush()
+        self.make_searchable()
         if self.spool is not None:
             left = self.spool.count(self.outlet)
             self.crawler.stats.set_value("lexwatch/spool_left", left)
@@ -83,6 +84,16 @@ class StorePipeline:
             self.context.spool = None
             self.spool.close()
             self.spool = None
+
+    def make_searchable(self) -> None:
+        """Before the crawl returns, what it stored is found by search (Elasticsearch: the crawl
+        writes with refresh off; a refresh that failed used to pass unnoticed in the store's close,
+        leaving the last batches out of search until the next scheduled refresh)."""
+        try:
+            self.context.store.make_searchable()
+        except Exception as exc:
+            self.crawler.stats.inc_value("lexwatch/not_searchable")
+            logger.error("stored articles of %s may not be found by search yet: %s", self.outlet, _one_line(exc))
 
     # -- writing ------------------------------------------------------------------------------
     def flush(self) -> None:
