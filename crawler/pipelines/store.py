@@ -131,6 +131,8 @@ class StorePipeline:
             for _, requested, _ in refused:   # no spool: the next run fetches it again
                 self.context.state.forget(requested)
         taken = [e for e in entries if e[0].id not in failed]
+        for article, _, _ in taken:   # new or changed stories per edition (lexwatch watch's status)
+            self.crawler.stats.inc_value(f"lexwatch/stored_edition/{article.edition or article.language}")
         if self.spool is not None:
             self.spool.discard(a.id for a, _, _ in taken)   # an older spooled version is superseded
         self._stored([(a, requested, self._lastmod(a, requested, hint)) for a, requested, hint in taken])
