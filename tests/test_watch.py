@@ -234,3 +234,69 @@ def test_schedules_daily_and_weekly_slots():
     for bad in ({"frequency": "hourly"}, {"at": "25:00"}, {"tz": "Mars/Olympus"}, {"weekday": "someday"}):
         with pytest.raises(Exception, match="frequency|time of day|time zone|weekday"):
             Schedule(**bad)
+
+
+@pytest.mark.slow
+def test_a_failing_site_is_reported_once_not_at_every_poll(tmp_path):
+    port = free_port()                                   # nothing listens there: every poll fails
+    db = tmp_path / "lexwatch.db"
+    log = tmp_path / "watch.log"
+    command = [sys.executable, "-m", "lexwatch.cli", "watch", OUTLET, "--store", f"sqlite:///{db}", "--interval", "1",
+               "--max-polls", "5", "--log-file", str(log), *FAST, "-s", "RETRY_TIMES=0"]
+    for key in ("kursiv", "kursiv-uz"):
+        command += ["--base-url", f"{key}=http://127.0.0.1:{port}"]
+    assert subprocess.run(command, env=child_env(), timeout=900).returncode == 0
+    text = log.read_text()
+    assert text.count(f"{OUTLET}: failed") == 5
+    assert text.count("has failed 3 polls in a row") == 1          # told once, at the third failure
+    status = subprocess.run([sys.executable, "-m", "lexwatch.cli", "watch", OUTLET, "--store", f"sqlite:///{db}",
+                             "--status"], env=child_env(), capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0 and status.stdout.count(" failed ") == 3   # one row per edition
+
+
+@pytest.mark.slow
+def test_retry_after_holds_the_next_poll(tmp_path):
+    """A site answering 503 with Retry-After: 300 is not polled again before then, whatever the interval."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    hits: list[float] = []
+
+    class Busy(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(time.time())
+            self.send_response(503)
+            self.send_header("Retry-After", "300")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    db, log = tmp_path / "lexwatch.db", tmp_path / "watch.log"
+    command = [sys.executable, "-m", "lexwatch.cli", "watch", OUTLET, "--store", f"sqlite:///{db}", "--interval", "1",
+               "--log-file", str(log), *FAST]
+    for key in ("kursiv", "kursiv-uz"):
+        command += ["--base-url", f"{key}=http://127.0.0.1:{server.server_address[1]}"]
+    proc = subprocess.Popen(command, env=child_env())
+    try:
+        deadline = time.monotonic() + 600
+        while "held" not in (log.read_text() if log.exists() else ""):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text() if log.exists() else ""
+            time.sleep(0.2)
+        first = len(hits)
+        time.sleep(15)                                    # 15 intervals of 1 s
+        assert len(hits) == first, "the site was polled again before its Retry-After"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=120) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        server.shutdown()
+    status = subprocess.run([sys.executable, "-m", "lexwatch.cli", "watch", OUTLET, "--store", f"sqlite:///{db}",
+                             "--status", "--json"], env=child_env(), capture_output=True, text=True, timeout=120)
+    import json
+    from datetime import datetime
+    rows = json.loads(status.stdout)
+    held = datetime.fromisoformat(rows[0]["held_until"]).timestamp()
+    assert rows[0]["result"] == "held" and held > hits[0] + 250

@@ -153,6 +153,8 @@ class Watcher:
         log.info("poll %d: %s", self.polls, ", ".join(outlets))
         settings = {"LEXWATCH_STATE_PATH": str(self.config.state_path), "LEXWATCH_ROBOTS_TTL": ROBOTS_TTL,
                     "CLOSESPIDER_PAGECOUNT": self.config.max_requests,
+                    # a longer Retry-After ends the poll for that site and holds its next poll instead
+                    "LEXWATCH_RETRY_AFTER_MAX": min(60.0, self.config.interval_of(outlets[0])),
                     "LOG_LEVEL": "WARNING", **self.config.settings}
         with tempfile.TemporaryDirectory(prefix="lexwatch-watch-") as tmp:
             result_path = Path(tmp) / "stats.json"
