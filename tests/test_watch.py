@@ -300,3 +300,23 @@ def test_retry_after_holds_the_next_poll(tmp_path):
     rows = json.loads(status.stdout)
     held = datetime.fromisoformat(rows[0]["held_until"]).timestamp()
     assert rows[0]["result"] == "held" and held > hits[0] + 250
+
+
+def test_robots_txt_is_reused_within_its_ttl_and_fetched_again_after(tmp_path):
+    from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
+    state = tmp_path / "state.db"
+    settings = {**REPLICA_SETTINGS, "LEXWATCH_STATE_PATH": str(state), "LEXWATCH_ROBOTS_TTL": 3600}
+    with start_replicas(outlets=[OUTLET]) as replicas:
+        robots = lambda: sorted(h.site for h in replicas.hits() if h.path == "/robots.txt")   # noqa: E731
+        crawl([OUTLET], store_url=f"sqlite:///{tmp_path}/a.db", base_urls=replicas.base_urls, settings=settings,
+              sources=["feeds", "sitemaps"])
+        assert robots() == ["kursiv", "kursiv-uz"]
+        replicas.reset()
+        crawl([OUTLET], store_url=f"sqlite:///{tmp_path}/a.db", base_urls=replicas.base_urls, settings=settings,
+              sources=["feeds", "sitemaps"])
+        assert robots() == []                                       # within the TTL: the stored copy
+        with sqlite3.connect(state) as db:
+            db.execute("UPDATE robots_cache SET fetched_at = fetched_at - 7200")
+        crawl([OUTLET], store_url=f"sqlite:///{tmp_path}/a.db", base_urls=replicas.base_urls, settings=settings,
+              sources=["feeds", "sitemaps"])
+        assert robots() == ["kursiv", "kursiv-uz"]                  # older than the TTL: asked again

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from lexwatch.bench import stores
 
-STAGES = ("analysis", "crawl", "recrawl", "index", "search", "memory")
+STAGES = ("analysis", "crawl", "recrawl", "index", "search", "memory", "freshness")
 
 
 def _row(stage: str, scale: str, ours: float | None, base: float | None, unit: str, goal: str,
@@ -108,6 +108,8 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
                                  m["growth_mb"], m["start_mb"], "MB", "≤ 150 MB growth", m["growth_mb"] <= 150,
                                  absolute=True, note=f"peak {m['peak_mb']:.0f} MB; baseline = RSS at start, models "
                                                   f"loaded; {m['articles'] / m['seconds']:.1f} articles/s"))
+        if "freshness" in stages and (fn := _optional("lexwatch.bench.freshness", "rows")):
+            rows += fn(_row, progress)
     finally:
         if workdir is None:
             shutil.rmtree(work, ignore_errors=True)
