@@ -2,5 +2,6 @@
 
 Entry points: `crawler.run.crawl()` (a crawl in a child process, returns stats),
 `crawler.run.crawl_in_process()` (what `lexwatch crawl` runs), `crawler.replicas.start_replicas()`
-(local copies of the outlets' sites), `crawler.bench.bench_crawl()`. Defaults: crawler/settings.py.
+(local copies of the outlets' sites). Defaults: crawler/settings.py. Its benchmarks live with the
+`bench` command (lexwatch/bench/crawl.py, lexwatch/bench/frontier.py).
 """

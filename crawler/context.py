@@ -32,7 +32,7 @@ class CrawlContext:
     def store(self):
         if not self.store_url:
             return None
-        from lexwatch.index.store import open_store
+        from lexwatch.index.factory import open_store
         store = open_store(self.store_url)
         if hasattr(store, "refresh"):
             # A crawl only writes, and checks what is stored with realtime get/mget: forcing an

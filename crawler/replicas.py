@@ -28,10 +28,11 @@ from urllib.parse import urlsplit
 
 from w3lib.url import url_query_cleaner
 
+from lexwatch.bundled import bundled_dir
 from lexwatch.crawler.publishers import PUBLISHERS
 from lexwatch.urls import TRACKING_PARAMS
 
-REPLICA_ROOT = Path(__file__).resolve().parent.parent / "tests" / "replicas"
+REPLICA_ROOT = bundled_dir("replicas")   # tests/replicas, shipped in the wheel as lexwatch/replicas
 
 
 @dataclass

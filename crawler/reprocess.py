@@ -14,7 +14,7 @@ from lexwatch.urls import canonical_url
 
 
 def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200) -> dict[str, Any]:
-    from lexwatch.index.store import open_store
+    from lexwatch.index.factory import open_store
     from lexwatch.nlp import AnalysisError
 
     if not warc_files(warc_dir):

@@ -148,7 +148,8 @@ def crawl_in_process(outlets: list[str] | None = None, langs: list[str] | str | 
     except ValueError as exc:
         raise CrawlError(f"bad date window: {exc}") from None
     if store_url:  # a foreign or damaged store file: one line now, not tracebacks from inside the engine
-        from lexwatch.index.store import StoreError, open_store
+        from lexwatch.index.store import StoreError
+        from lexwatch.index.factory import open_store
         try:
             open_store(store_url).close()
         except StoreError as exc:
@@ -205,9 +206,11 @@ def crawl_command(outlets: list[str] | None = None, langs: list[str] | str | Non
 
 
 def child_env() -> dict[str, str]:
-    """This environment, with the project importable whatever the caller's working directory."""
+    """This environment, with the project importable whatever the caller's working directory: the
+    folder holding the lexwatch package (the checkout, or site-packages when installed)."""
+    import lexwatch
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(lexwatch.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     return env
 

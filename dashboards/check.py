@@ -299,7 +299,8 @@ def run_requests(plan: Plan, search: Callable[..., dict[str, Any]], docs: list[d
 
 # -- running it ----------------------------------------------------------------------------------
 def check(store_url: str, ndjson_path: Path = NDJSON_PATH) -> list[Finding]:
-    from lexwatch.index.es_store import ElasticsearchStore, to_document
+    from lexwatch.index.es_documents import to_document
+    from lexwatch.index.es_store import ElasticsearchStore
     from lexwatch.index.store import StoreError
     plan = read_plan(ndjson_path.read_text(encoding="utf-8"))
     live = ElasticsearchStore(store_url)

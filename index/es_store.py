@@ -5,90 +5,44 @@ Settings: the store URL `http(s)://host:9200[,host2:9200…][/alias][?layout=yea
 Documents live in versioned indices reached through the alias `<alias>`; their settings and mapping
 are index/es_mapping.json (shards/replicas from the URL override it), created lazily on the first write.
 Two layouts behind the alias, found on the server (the URL's `layout` only decides a new store's):
-- single (default): one index `<alias>-v<N>`;
-- yearly: one index per year of the local publication day, `<alias>-v<N>-2025`, `…-undated` for
-  articles without a date, made from the index template `<alias>-v<N>` (pattern `<alias>-v<N>-*`).
-  A write goes to its year's index and deletes the copy an earlier version left in another year's;
-  lookups by id are searches (an alias over several indices allows no GET). For corpora of tens of
-  millions: old years stop taking writes, shards spread over the nodes. docs/scale.md.
-Why a `lemmas` field: matching must equal the SQLite store's, so nlp.morph computes the index keys
-of documents and query words for both stores, and ES only splits them on whitespace. Why a
-`published_day` field: day bounds and timeline buckets use the article's local publication day.
+- single (default): one index `<alias>-v<N>`, this module;
+- yearly: one index per year of the local publication day, index/es_yearly.py.
+Beside it: es_documents.py (mapping file, Article -> document), es_migrate.py (new generation, alias
+swap), es_errors.py (client errors as one line), es_query.py (filters and query as query DSL).
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
-from contextlib import contextmanager
-from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
+from datetime import date
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from lexwatch.index.highlight import snippet
+from lexwatch.article import Article, article_id
+from lexwatch.index.es_documents import (BATCH, SOURCE_EXCLUDES, from_source, mapping_file, mapping_version,
+                                         to_document)
+from lexwatch.index.es_errors import bulk_reason, error_type, guard
+from lexwatch.index.es_migrate import Migration
 from lexwatch.index.es_query import build_query
+from lexwatch.index.es_yearly import LAYOUTS, SINGLE, UNDATED, YEARLY, YearlyLayout
+from lexwatch.index.highlight import snippet
 from lexwatch.index.query import parse_query
 from lexwatch.index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
-                         Timeline, UpsertReport, batched, check_args, check_timeline_args)
-from lexwatch.index.timebuckets import bucket_starts, published_day
-from lexwatch.article import Article, article_id
+                                  Timeline, UpsertReport, batched, check_args, check_timeline_args)
+from lexwatch.index.timebuckets import bucket_starts
 from lexwatch.urls import canonical_url
-from lexwatch.nlp.morph import lemma_text
 
 logger = logging.getLogger(__name__)
 
-MAPPING_PATH = Path(__file__).with_name("es_mapping.json")
 DEFAULT_ALIAS = "lexwatch"
-DERIVED_FIELDS = ("lemmas", "published_day")
-BATCH = 500                 # documents per mget / bulk request
 TERMS_SIZE = 500            # split keys per timeline bucket (jurisdictions, stages, outlets, languages)
 SPLIT_FIELDS = {"jurisdiction": "deepfake.jurisdictions", "stage": "deepfake.stage",
                 "outlet": "outlet", "language": "language"}
 _ALIAS = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,200}$")
-SINGLE, YEARLY = "single", "yearly"
-LAYOUTS = (SINGLE, YEARLY)
-UNDATED = "undated"
-_SOURCE_EXCLUDES = list(DERIVED_FIELDS)
 
 
-@lru_cache(maxsize=1)
-def mapping_file() -> dict[str, Any]:
-    return json.loads(MAPPING_PATH.read_text(encoding="utf-8"))
-
-
-def mapping_version() -> int:
-    return int(mapping_file()["mapping_version"])
-
-
-def mapping_fields(properties: dict[str, Any], prefix: str = "") -> set[str]:
-    """Dotted names of the mapped fields (objects and nested objects included, multi-fields not)."""
-    out = set()
-    for name, spec in properties.items():
-        out.add(prefix + name)
-        if "properties" in spec:
-            out |= mapping_fields(spec["properties"], prefix + name + ".")
-    return out
-
-
-def to_document(article: Article) -> dict[str, Any]:
-    """The indexed document: the Article record plus the derived fields. Raises ValueError on bad dates."""
-    doc = article.to_dict()
-    for name in ("published_at", "modified_at", "fetched_at"):
-        if doc.get(name):
-            datetime.fromisoformat(doc[name].replace("Z", "+00:00"))  # ValueError, reported per article
-    doc["published_day"] = published_day(article.published_at)
-    doc["lemmas"] = lemma_text(f"{article.title}\n{article.body}", article.language)
-    return doc
-
-
-def from_source(source: dict[str, Any]) -> Article:
-    return Article.from_dict({k: v for k, v in source.items() if k not in DERIVED_FIELDS})
-
-
-class ElasticsearchStore(Store):
+class ElasticsearchStore(YearlyLayout, Migration, Store):
     """Idempotent by Article.id (the document _id); unchanged content_hash = no write."""
 
     def __init__(self, url: str, *, request_timeout: float = 30, max_retries: int = 2,
@@ -119,25 +73,9 @@ class ElasticsearchStore(Store):
         self._known: set[str] = set()                     # yearly indices known to exist
 
     # -- errors --------------------------------------------------------------------------------
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[None]:
-        """Turn client exceptions into one-line StoreErrors that name the server."""
-        from elastic_transport import ConnectionError as TransportConnectionError
-        from elastic_transport import ConnectionTimeout, TransportError
-        from elasticsearch import ApiError
-        from elasticsearch.helpers import BulkIndexError
-        try:
-            yield
-        except StoreError:
-            raise
-        except (TransportConnectionError, ConnectionTimeout) as exc:
-            raise StoreError(f"Elasticsearch at {self.base_url} is unreachable ({action}): "
-                             f"{_connection_reason(exc)}") from None
-        except ApiError as exc:
-            raise StoreError(f"Elasticsearch at {self.base_url} refused {action}: "
-                             f"{exc.status_code} {_reason(exc)}") from None
-        except (TransportError, BulkIndexError) as exc:
-            raise StoreError(f"Elasticsearch at {self.base_url} failed {action}: {_one_line(exc)}") from None
+    def _guard(self, action: str):
+        """Client exceptions become one-line StoreErrors that name the server (index/es_errors.py)."""
+        return guard(self.base_url, action)
 
     # -- index management --------------------------------------------------------------------
     def index_name(self, version: int | None = None) -> str:
@@ -190,7 +128,7 @@ class ElasticsearchStore(Store):
                                        mappings=spec["mappings"],
                                        aliases={alias: {}} if alias else None, wait_for_active_shards="1")
             except BadRequestError as exc:
-                if _error_type(exc) != "resource_already_exists_exception":
+                if error_type(exc) != "resource_already_exists_exception":
                     raise
 
     def ensure_index(self) -> str:
@@ -209,215 +147,6 @@ class ElasticsearchStore(Store):
             self.generation()
         self._ready = True
         return self.alias
-
-    # -- yearly layout ---------------------------------------------------------------------
-    def _put_template(self, version: int, live: bool) -> None:
-        """The index template `<alias>-v<N>` for `<alias>-v<N>-*`: settings and mapping (and the
-        alias, once this generation is the live one, so that an index made by a write joins it)."""
-        spec = mapping_file()
-        name = self.index_name(version)
-        template: dict[str, Any] = {"settings": {**spec["settings"], **self.index_settings},
-                                    "mappings": spec["mappings"]}
-        if live:
-            template["aliases"] = {self.alias: {}}
-        with self._guard(f"writing index template {name}"):
-            self.es.indices.put_index_template(
-                name=name, index_patterns=[f"{name}-*"], template=template, priority=100,
-                meta={"lexwatch": f"yearly indices behind the alias {self.alias}", "live": live})
-
-    def _start_yearly(self, version: int, live: bool) -> None:
-        """Template plus the `-undated` index, which anchors the alias before any dated article."""
-        self._put_template(version, live)
-        self._ensure_year_index(f"{self.index_name(version)}-{UNDATED}", live)
-
-    def _ensure_year_index(self, name: str, live: bool = True) -> None:
-        if name in self._known:
-            return
-        from elasticsearch import BadRequestError
-        with self._guard(f"creating index {name}"):
-            try:  # settings and mapping come from the template
-                self.es.indices.create(index=name, aliases={self.alias: {}} if live else None,
-                                       wait_for_active_shards="1")
-            except BadRequestError as exc:
-                if _error_type(exc) != "resource_already_exists_exception":
-                    raise
-        self._known.add(name)
-
-    def year_index(self, doc: dict[str, Any], version: int) -> str:
-        day = doc.get("published_day")
-        return f"{self.index_name(version)}-{day[:4] if day else UNDATED}"
-
-    def _locate(self, ids: list[str], fields: list[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-        """id -> [(index, selected source fields)] of the stored copies, by search (yearly layout)."""
-        out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start:start + BATCH]
-            with self._guard("looking up stored documents"):
-                resp = self.es.search(index=self.alias, query={"ids": {"values": chunk}}, size=2 * len(chunk),
-                                      source_includes=fields or ["id"], ignore_unavailable=True,
-                                      allow_no_indices=True, track_total_hits=False)
-            for hit in resp["hits"]["hits"]:
-                out.setdefault(hit["_id"], []).append((hit["_index"], hit.get("_source", {})))
-        return out
-
-    def _upsert_yearly(self, batch: list[Article], replace: bool, version: int) -> UpsertReport:
-        from elasticsearch import helpers
-        report = UpsertReport()
-        located = self._locate(sorted({a.id for a in batch}), ["content_hash"])
-        writes: dict[str, dict[str, Any]] = {}   # id -> document (the last one of the batch wins)
-        for article in batch:
-            copies = located.get(article.id, [])
-            try:
-                doc = to_document(article)
-            except (ValueError, TypeError) as exc:
-                report.errors.append((article.id, f"{article.url}: {exc}"))
-                continue
-            target = self.year_index(doc, version)
-            if not replace and article.id not in writes and len(copies) == 1 and copies[0][0] == target \
-                    and copies[0][1].get("content_hash") == article.content_hash:
-                report.unchanged += 1
-                continue
-            if article.id in writes and writes[article.id]["content_hash"] == article.content_hash:
-                report.unchanged += 1   # a repeat later in the batch
-                continue
-            writes[article.id] = doc
-        if not writes:
-            return report
-        actions: list[dict[str, Any]] = []
-        for doc_id, doc in writes.items():
-            target = self.year_index(doc, version)
-            self._ensure_year_index(target)
-            actions.append({"_op_type": "index", "_index": target, "_id": doc_id, "_source": doc})
-            # the copy an earlier version left in another year's index goes (published_at moved)
-            actions += [{"_op_type": "delete", "_index": index, "_id": doc_id}
-                        for index, _ in located.get(doc_id, []) if index != target]
-        with self._guard("bulk indexing"):
-            # Always refreshed: a yearly store finds a document's current index by search, which only
-            # sees refreshed documents, so turning refresh off could leave a moved article twice.
-            for ok, item in helpers.streaming_bulk(
-                    self.es, actions, chunk_size=BATCH, max_chunk_bytes=20 * 1024 * 1024,
-                    raise_on_error=False, raise_on_exception=False, max_retries=3, initial_backoff=1,
-                    max_backoff=30, refresh=True):
-                kind, op = next(iter(item.items()))
-                if kind == "delete":
-                    if not ok and op.get("status") != 404:
-                        report.errors.append((str(op.get("_id")), "left a copy in " + str(op.get("_index"))
-                                              + ": " + _bulk_reason(op)))
-                elif not ok:
-                    report.errors.append((str(op.get("_id")), _bulk_reason(op)))
-                elif op.get("_id") in located:
-                    report.updated += 1
-                else:
-                    report.created += 1
-        return report
-
-    def migrate(self, version: int | None = None, delete_old: bool = True, layout: str | None = None) -> str:
-        """Copy every document into a new index `<alias>-v<version>` built from es_mapping.json, then
-        move the alias in one atomic update_aliases call. Returns the new index name.
-
-        Documents are rebuilt from their Article record (so derived fields use today's nlp.morph)
-        and copied client-side: the pinned server has no reindex module. Writers should be paused
-        while it runs: writes that reach the old index after the copy started are not carried over.
-        `layout` (single or yearly; default: the current one) moves a store between the layouts;
-        for the yearly one the return value names the generation `<alias>-v<N>` of its indices.
-        """
-        found = self.generation()
-        old_version, old_layout, old_names = found if found else (0, None, [])
-        layout = layout or old_layout or self.layout
-        if layout not in LAYOUTS:
-            raise StoreError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-        version = version if version is not None else max(old_version + 1, mapping_version())
-        new = self.index_name(version)
-        old = ",".join(old_names)
-        if version == old_version:
-            raise StoreError(f"{self.alias!r} already points at {new}")
-        if layout == YEARLY:
-            return self._migrate_yearly(version, old_names, old_layout, delete_old)
-        from elasticsearch import NotFoundError
-        with self._guard(f"creating index {new}"):
-            if self.es.indices.exists(index=new):
-                raise StoreError(f"index {new} already exists on {self.base_url}; delete it or pick another version")
-        self._create_index(new, None)
-        if old:
-            with self._guard(f"copying {old} to {new}"):
-                report = self._bulk_index(new, (to_document(a) for a in self._scan(old, {"match_all": {}})))
-            if report.errors:
-                raise StoreError(f"migration to {new} failed for {len(report.errors)} document(s), first: "
-                                 f"{report.errors[0][0]}: {report.errors[0][1]}; the alias still points at {old}")
-            actions = [{"remove": {"index": o, "alias": self.alias}} for o in old_names]
-            actions.append({"add": {"index": new, "alias": self.alias}})
-        else:
-            actions = [{"add": {"index": new, "alias": self.alias}}]
-        with self._guard("swapping the alias"):
-            self.es.indices.update_aliases(actions=actions)
-            if old and delete_old:
-                try:
-                    self.es.indices.delete(index=old)
-                except NotFoundError:
-                    pass
-                if old_layout == YEARLY:
-                    self._delete_template(old_version)
-        self._ready = True
-        self._generation = (version, SINGLE)
-        return new
-
-    def _migrate_yearly(self, version: int, old_names: list[str], old_layout: str | None,
-                        delete_old: bool) -> str:
-        """migrate() into the yearly layout: template, year indices outside the alias, copy, swap."""
-        from elasticsearch import NotFoundError
-        new = self.index_name(version)
-        with self._guard(f"creating indices {new}-*"):
-            if self.es.indices.get(index=f"{new}-*", allow_no_indices=True, ignore_unavailable=True):
-                raise StoreError(f"indices {new}-* already exist on {self.base_url}; delete them or pick another version")
-        self._start_yearly(version, live=False)
-        created = {f"{new}-{UNDATED}"}
-        if old_names:
-            def docs() -> Iterator[dict[str, Any]]:
-                for article in self._scan(",".join(old_names), {"match_all": {}}):
-                    yield to_document(article)
-            from elasticsearch import helpers
-            errors = []
-
-            def actions() -> Iterator[dict[str, Any]]:
-                for doc in docs():
-                    target = self.year_index(doc, version)
-                    if target not in created:
-                        self._ensure_year_index(target, live=False)
-                        created.add(target)
-                    yield {"_op_type": "index", "_index": target, "_id": doc["id"], "_source": doc}
-            with self._guard(f"copying {','.join(old_names)} to {new}-*"):
-                for ok, item in helpers.streaming_bulk(self.es, actions(), chunk_size=BATCH, raise_on_error=False,
-                                                       raise_on_exception=False, max_retries=3, refresh=True):
-                    if not ok:
-                        op = next(iter(item.values()))
-                        errors.append((op.get("_id"), _bulk_reason(op)))
-            if errors:
-                raise StoreError(f"migration to {new}-* failed for {len(errors)} document(s), first: "
-                                 f"{errors[0][0]}: {errors[0][1]}; the alias still points at {','.join(old_names)}")
-        actions_ = [{"remove": {"index": o, "alias": self.alias}} for o in old_names]
-        actions_ += [{"add": {"index": n, "alias": self.alias}} for n in sorted(created)]
-        with self._guard("swapping the alias"):
-            self.es.indices.update_aliases(actions=actions_)
-        self._put_template(version, live=True)   # a year's first article now joins the alias
-        if old_names and delete_old:
-            with self._guard("deleting the old indices"):
-                try:
-                    self.es.indices.delete(index=",".join(old_names))
-                except NotFoundError:
-                    pass
-            if old_layout == YEARLY:
-                self._delete_template(int(old_names[0][len(self.alias) + 2:].split("-", 1)[0]))
-        self._ready = True
-        self._generation = (version, YEARLY)
-        return new
-
-    def _delete_template(self, version: int) -> None:
-        from elasticsearch import NotFoundError
-        with self._guard("deleting an index template"):
-            try:
-                self.es.indices.delete_index_template(name=self.index_name(version))
-            except NotFoundError:
-                pass
 
     def drop(self) -> None:
         """Delete every `<alias>-v*` index, their templates and the alias (tests, `reset`)."""
@@ -465,7 +194,7 @@ class ElasticsearchStore(Store):
                 else:
                     report.updated += 1
             else:
-                report.errors.append((str(op.get("_id")), _bulk_reason(op)))
+                report.errors.append((str(op.get("_id")), bulk_reason(op)))
         return report
 
     def upsert(self, articles: Iterable[Article], replace: bool = False) -> UpsertReport:
@@ -548,7 +277,7 @@ class ElasticsearchStore(Store):
                     deleted += 1
                 elif not ok and op.get("status") != 404:
                     raise StoreError(f"Elasticsearch at {self.base_url} could not delete {op.get('_id')}: "
-                                     f"{_bulk_reason(op)}")
+                                     f"{bulk_reason(op)}")
         return deleted
 
     # -- reading -------------------------------------------------------------------------------
@@ -557,13 +286,13 @@ class ElasticsearchStore(Store):
         if self._layout() == YEARLY:
             with self._guard("get"):
                 resp = self.es.search(index=self.alias, query={"ids": {"values": [article_id_]}}, size=1,
-                                      source_excludes=_SOURCE_EXCLUDES, ignore_unavailable=True,
+                                      source_excludes=SOURCE_EXCLUDES, ignore_unavailable=True,
                                       allow_no_indices=True)
             hits = resp["hits"]["hits"]
             return from_source(hits[0]["_source"]) if hits else None
         with self._guard("get"):
             try:
-                resp = self.es.get(index=self.alias, id=article_id_, source_excludes=_SOURCE_EXCLUDES)
+                resp = self.es.get(index=self.alias, id=article_id_, source_excludes=SOURCE_EXCLUDES)
             except NotFoundError:
                 return None
         return from_source(resp["_source"])
@@ -600,7 +329,7 @@ class ElasticsearchStore(Store):
         with self._guard("search"):
             resp = self.es.search(index=self.alias, query=body, sort=order, from_=(page - 1) * size,
                                   size=min(size, MAX_PAGE_SIZE), track_total_hits=True,
-                                  track_scores=relevance, source_excludes=_SOURCE_EXCLUDES,
+                                  track_scores=relevance, source_excludes=SOURCE_EXCLUDES,
                                   ignore_unavailable=True, allow_no_indices=True)
         hits = []
         for h in resp["hits"]["hits"]:
@@ -655,7 +384,7 @@ class ElasticsearchStore(Store):
                     resp = self.es.search(
                         pit={"id": pit, "keep_alive": "2m"}, query=query, size=batch_size,
                         sort=[{"published_at": {"order": "asc", "missing": "_first"}}, {"id": "asc"}],
-                        search_after=after, source_excludes=_SOURCE_EXCLUDES, track_total_hits=False)
+                        search_after=after, source_excludes=SOURCE_EXCLUDES, track_total_hits=False)
                 pit = resp.get("pit_id", pit)
                 hits = resp["hits"]["hits"]
                 if not hits:
@@ -679,19 +408,20 @@ class ElasticsearchStore(Store):
         recent documents out of search, so that is retried and then raised, never passed over."""
         if not self._unrefreshed:
             return
-        from elasticsearch import NotFoundError
         problem = ""
         for attempt in range(attempts):
             try:
                 with self._guard("refreshing"):
-                    shards = self.es.indices.refresh(index=self.alias)["_shards"]
-            except NotFoundError:   # nothing was ever indexed
-                self._unrefreshed = False
-                return
+                    answer = self.es.options(ignore_status=404).indices.refresh(index=self.alias)
+                if "_shards" not in answer:   # 404: no index behind the alias, nothing was written
+                    self._unrefreshed = False
+                    return
+                shards = answer["_shards"]
+                wanted = self._primaries()
             except StoreError as exc:
                 problem = str(exc)
             else:
-                if not shards.get("failed") and shards.get("successful", 0) >= self._primaries():
+                if not shards.get("failed") and shards.get("successful", 0) >= wanted:
                     self._unrefreshed = False
                     return
                 problem = f"refresh reached {shards.get('successful')} of {shards.get('total')} shard copies"
@@ -734,48 +464,3 @@ def _url_options(url: str, query: str) -> tuple[str, dict[str, Any]]:
                 raise StoreError(f"store URL {url!r}: {key} must be a whole number")
             settings[name] = int(options[key])
     return layout, settings
-
-
-# -- error text ---------------------------------------------------------------------------------
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:300] or type(exc).__name__
-
-
-def _connection_reason(exc: BaseException) -> str:
-    """The OS's reason ("[Errno 111] Connection refused", "timed out") without the wrapper chain."""
-    text = _one_line(exc)
-    found = re.search(r"\[Errno -?\d+\][^)'\"]*", text)
-    if found:
-        return found.group().strip()
-    if "timed out" in text.lower() or "timeout" in type(exc).__name__.lower():
-        return "timed out"
-    return text
-
-
-def _error_type(exc: Any) -> str:
-    info = getattr(exc, "info", None) or getattr(exc, "body", None) or {}
-    if isinstance(info, dict):
-        return str((info.get("error") or {}).get("type", "")) if isinstance(info.get("error"), dict) else ""
-    return ""
-
-
-def _reason(exc: Any) -> str:
-    info = getattr(exc, "info", None) or getattr(exc, "body", None)
-    if isinstance(info, dict) and isinstance(info.get("error"), dict):
-        err = info["error"]
-        root = (err.get("root_cause") or [err])[0]
-        return f"{root.get('type', '')}: {root.get('reason', '')}"[:300]
-    return _one_line(exc)
-
-
-def _bulk_reason(op: dict[str, Any]) -> str:
-    err = op.get("error")
-    if isinstance(err, dict):
-        reason = f"{err.get('type', 'error')}: {err.get('reason', '')}"
-        cause = err.get("caused_by")
-        if isinstance(cause, dict) and cause.get("reason"):
-            reason += f" ({cause['reason']})"
-        return " ".join(reason.split())[:500]
-    if err:
-        return " ".join(str(err).split())[:500]
-    return f"status {op.get('status')}"

@@ -230,15 +230,3 @@ def store_directory(url: str | None = None) -> Path:
     file, or ./data for a server store."""
     path = sqlite_path(resolve_store_url(url))
     return path.parent if path else Path("data")
-
-
-def open_store(url: str | None = None) -> Store:
-    """sqlite:///path.db (default) or http(s)://host:9200[/alias] for Elasticsearch."""
-    url = resolve_store_url(url)
-    if url.startswith("sqlite:"):
-        from lexwatch.index.sqlite_store import SqliteStore
-        return SqliteStore(url)
-    if url.startswith(("http://", "https://")):
-        from lexwatch.index.es_store import ElasticsearchStore
-        return ElasticsearchStore(url)
-    raise StoreError(f"store URL {url!r} is neither sqlite:///path.db nor http(s)://host:9200")

@@ -1,7 +1,7 @@
 """Extraction, language identification and deepfake-regulation tagging of article pages.
 
 Entry points live in `nlp.pipeline` (`analyze_page`, `analyze_text`); they are re-exported here
-lazily so `import nlp` stays cheap for callers that only need `AnalysisError`.
+lazily so `import lexwatch.nlp` stays cheap for callers that only need `AnalysisError`.
 """
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
+from lexwatch.bundled import bundled_dir
+
+DEFAULT_DIR = bundled_dir("eval_data")   # tests/data/eval, shipped in the wheel as lexwatch/eval_data
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:

@@ -93,7 +93,7 @@ def _noscript_texts(tree) -> set[str]:
 
 
 def bare_extract(html: str) -> str:
-    """Plain trafilatura with default settings: the baseline nlp.bench compares against."""
+    """Plain trafilatura with default settings: the baseline lexwatch/bench/analysis.py compares against."""
     return trafilatura.extract(html) or ""
 
 

@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from lexwatch.alerts import SmtpSettings, Subscription, SubscriptionBook, run_alerts
-from lexwatch.alerts.penalties import penalties_short
+from lexwatch.penalties import penalties_short
 from lexwatch.article import Article
 from lexwatch.cli import main
 from lexwatch.index.store import Filters

@@ -82,7 +82,7 @@ def test_search_only_bench_fills_both_stores_without_baselines(tmp_path, es_url)
 def test_crawl_bench_reports_both_sides_cpu_and_the_worker_alternative():
     """The crawl row's machinery on one outlet: the full pipeline stores every article page the bare
     crawl fetched, and the note carries the CPU per article of both sides and the worker-pool run."""
-    from lexwatch.crawler.bench import bench_crawl
+    from lexwatch.bench.crawl import bench_crawl
     m = bench_crawl(["kursiv"], workers=0, alternative=1)
     assert m["lexwatch"] > 0 and m["baseline"] > 0 and m["unit"] == "articles/s"
     assert "analysis workers 0" in m["note"] and "with 1 analysis worker:" in m["note"]

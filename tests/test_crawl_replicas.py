@@ -12,7 +12,7 @@ from lexwatch.crawler.replicas import start_replicas
 from lexwatch.crawler.reprocess import reprocess
 from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
 from lexwatch.crawler.warc import read_responses
-from lexwatch.index.store import open_store
+from lexwatch.index.factory import open_store
 from lexwatch.urls import canonical_url
 
 # Tests crawl at full speed; the polite defaults stay in crawler/settings.py.

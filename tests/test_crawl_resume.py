@@ -10,7 +10,7 @@ from pathlib import Path
 from lexwatch.crawler.extensions import MARK
 from lexwatch.crawler.replicas import start_replicas
 from lexwatch.crawler.run import REPLICA_SETTINGS, child_env, crawl, crawl_command
-from lexwatch.index.store import open_store
+from lexwatch.index.factory import open_store
 from lexwatch.urls import canonical_url
 
 FAST = REPLICA_SETTINGS

@@ -6,7 +6,7 @@ import pytest
 
 from lexwatch.crawler.replicas import start_replicas
 from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
-from lexwatch.index.store import open_store
+from lexwatch.index.factory import open_store
 from lexwatch.urls import canonical_url
 
 FAST = {**REPLICA_SETTINGS, "LEXWATCH_RETRY_AFTER_MAX": 10}

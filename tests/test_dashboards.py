@@ -16,7 +16,7 @@ from lexwatch.dashboards import spec
 from lexwatch.dashboards.build import NDJSON_PATH, ndjson, penalties_aggs, saved_objects
 from lexwatch.dashboards.check import check, check_fields, mapped_fields, read_plan, run_requests
 from lexwatch.dashboards.sample import sample_articles
-from lexwatch.index.es_store import mapping_file
+from lexwatch.index.es_documents import mapping_file
 from lexwatch.cli import main
 
 MAPPING = mapping_file()["mappings"]
@@ -106,7 +106,7 @@ def test_field_check_accepts_the_mapping_and_catches_wrong_ones():
 
 
 def test_request_check_fails_when_elasticsearch_answers_differently():
-    from lexwatch.index.es_store import to_document
+    from lexwatch.index.es_documents import to_document
     plan = read_plan(ndjson())
     docs = [to_document(a) for a in sample_articles()]
 

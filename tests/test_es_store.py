@@ -1,4 +1,5 @@
-"""Elasticsearch-only behaviour of index/es_store.py (the shared behaviour is tests/test_store_contract.py):
+"""Elasticsearch-only behaviour of index/es_store.py and its es_*.py modules (the shared behaviour is
+tests/test_store_contract.py):
 the mapping file against the Article record, the versioned index and its alias migration, per-document
 bulk errors, analyzers, and one-line errors when the server is not there."""
 from __future__ import annotations
@@ -11,8 +12,8 @@ import sys
 import pytest
 
 from lexwatch.index.es_query import build_query
-from lexwatch.index.es_store import (DERIVED_FIELDS, ElasticsearchStore, mapping_fields, mapping_file,
-                            mapping_version)
+from lexwatch.index.es_documents import DERIVED_FIELDS, mapping_fields, mapping_file, mapping_version
+from lexwatch.index.es_store import ElasticsearchStore
 from lexwatch.index.store import Filters, StoreError
 from lexwatch.article import Article, schema
 from tests.corpus import corpus
@@ -184,7 +185,7 @@ def test_a_long_stream_is_written_in_pipelined_batches_with_one_report(es_store)
     """Over BATCH articles in one call: a repeat across a batch boundary (its first copy still being
     written when the second is checked) is unchanged, a bad document in a later batch is reported
     and the rest written; an iterator that fails mid-stream leaves the batches before it written."""
-    from lexwatch.index.es_store import BATCH
+    from lexwatch.index.es_documents import BATCH
     from lexwatch.bench.synthetic import synthetic_articles
     store = es_store()
     many = list(synthetic_articles(BATCH * 2 + 30, seed=4))

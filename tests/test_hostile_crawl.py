@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lexwatch.crawler.run import REPLICA_SETTINGS, child_env, crawl_command
-from lexwatch.index.store import open_store
+from lexwatch.index.factory import open_store
 from lexwatch.urls import canonical_url
 
 BAD = Path(__file__).parent / "data" / "bad"

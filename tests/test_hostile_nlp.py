@@ -57,7 +57,7 @@ def test_markup_nested_10000_deep_is_refused_not_half_read():
 def test_a_50_mb_page_is_refused_at_once_in_bounded_memory():
     """In a fresh process: the refusal must not parse (or copy) the page."""
     code = ("import resource, sys\n"
-            "from nlp import AnalysisError\nfrom nlp.pipeline import analyze_page\n"
+            "from lexwatch.nlp import AnalysisError\nfrom lexwatch.nlp.pipeline import analyze_page\n"
             "page = b'<html><body><article><h1>Deepfake</h1>' + b'<p>' + b'x' * (50 * 2**20) + b'</p></article></body></html>'\n"
             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "try:\n    analyze_page(page, 'https://report.az/en/x/y-z')\n    print('ANALYZED')\n"
@@ -98,7 +98,7 @@ def test_few_stray_bytes_in_utf8_keep_the_page_but_windows_1251_is_not_taken_for
 
 def test_analysis_of_the_corpus_stays_in_bounded_memory():
     """Every corpus file, the deep markup and a 12 MB page, analysed in one fresh process."""
-    code = ("import resource, json, pathlib\nfrom nlp import AnalysisError\nfrom nlp.pipeline import analyze_page\n"
+    code = ("import resource, json, pathlib\nfrom lexwatch.nlp import AnalysisError\nfrom lexwatch.nlp.pipeline import analyze_page\n"
             f"bad = pathlib.Path({str(BAD)!r})\n"
             "inputs = [p.read_bytes() for p in bad.iterdir()]\n"
             "inputs.append(b'<html><body>' + b'<div>' * 10000 + b'</body></html>')\n"

@@ -16,7 +16,8 @@ import pytest
 
 from lexwatch.crawler.run import child_env
 from lexwatch.index.sqlite_store import SqliteStore
-from lexwatch.index.store import StoreError, open_store
+from lexwatch.index.store import StoreError
+from lexwatch.index.factory import open_store
 from lexwatch.article import Article
 from tests.corpus import corpus
 

@@ -12,7 +12,7 @@ import pytest
 from lexwatch.crawler.replicas import start_replicas
 from lexwatch.crawler.run import REPLICA_SETTINGS, crawl
 from lexwatch.crawler.warc import RotatingWarcWriter, WarcWriteError, read_responses, warc_files
-from lexwatch.index.store import open_store
+from lexwatch.index.factory import open_store
 from lexwatch.cli import main
 from lexwatch.urls import canonical_url
 

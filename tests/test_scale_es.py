@@ -1,4 +1,4 @@
-"""Elasticsearch at scale: the yearly layout of index/es_store.py, on one node and on a real
+"""Elasticsearch at scale: the yearly layout of index/es_yearly.py, on one node and on a real
 two-node cluster (scripts/es.sh cluster-up, other ports than the suite's node on ES_PORT).
 
 - The Store contract suite (tests/test_store_contract.py) is collected again here with a `store`
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from lexwatch.index.es_store import ElasticsearchStore, mapping_version
+from lexwatch.index.es_documents import mapping_version
+from lexwatch.index.es_store import ElasticsearchStore
 from lexwatch.index.store import StoreError
 from lexwatch.index.timebuckets import published_day
 from lexwatch.article import Article

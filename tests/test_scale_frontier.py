@@ -18,7 +18,7 @@ import pytest
 
 from lexwatch.crawler.replicas import start_replicas
 from lexwatch.crawler.run import build_settings, child_env, crawl_command
-from lexwatch.index.store import open_store
+from lexwatch.index.factory import open_store
 from lexwatch.urls import canonical_url
 
 QUICK = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,

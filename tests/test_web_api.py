@@ -19,7 +19,7 @@ from lexwatch.index.store import Filters, StoreError
 from lexwatch.article import Article
 from lexwatch.web.app import CSP, create_app
 from lexwatch.web.chart import build_chart
-from lexwatch.web.format import penalties_short, penalty_short
+from lexwatch.web.format import penalties_short
 from tests.corpus import corpus
 
 REPORT_AZ = "https://report.az/milli-meclis/suni-intellekt-cinayet-mesuliyyeti"
@@ -311,9 +311,9 @@ def test_penalties_read_short():
     assert penalties_short([{"kind": "fine", "min": 3000, "max": 7000, "unit": "AZN"},
                             {"kind": "imprisonment", "min": None, "max": 3, "unit": "years"}]) == \
         "fine 3,000–7,000 AZN; prison up to 3 years"
-    assert penalty_short({"kind": "arrest", "min": 10, "max": 30, "unit": "days"}) == "arrest 10–30 days"
-    assert penalty_short({"kind": "fine", "min": 500.5, "max": 500.5, "unit": "EUR"}) == "fine 500.5 EUR"
-    assert penalty_short({"kind": "community_service", "min": 240, "max": None, "unit": "hours"}) == \
+    assert penalties_short([{"kind": "arrest", "min": 10, "max": 30, "unit": "days"}]) == "arrest 10–30 days"
+    assert penalties_short([{"kind": "fine", "min": 500.5, "max": 500.5, "unit": "EUR"}]) == "fine 500.5 EUR"
+    assert penalties_short([{"kind": "community_service", "min": 240, "max": None, "unit": "hours"}]) == \
         "community service at least 240 hours"
 
 

@@ -14,7 +14,7 @@ from email.utils import format_datetime
 from html import escape
 
 from lexwatch.alerts.labels import WORDS, count_phrase, country_name, stage_name
-from lexwatch.alerts.penalties import penalties_short
+from lexwatch.penalties import penalties_short
 from lexwatch.alerts.subscriptions import Subscription, describe_filters
 from lexwatch.article import STAGES, Article
 

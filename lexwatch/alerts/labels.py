@@ -1,11 +1,13 @@
 """The words of a digest in each language it can be written in (`--lang-of-digest`).
 
-Data only, apart from the plural rules: Russian numerals govern the noun's case ("1 статья",
-"3 статьи", "5 статей"), Azerbaijani keeps the noun singular after any numeral, English adds -s.
+Data only, apart from counting articles (Russian plural rules: lexwatch/plural.py). Penalties are
+worded by lexwatch/penalties.py, in these languages and Kazakh.
 """
 from __future__ import annotations
 
 from typing import Any
+
+from lexwatch.plural import russian_form
 
 DIGEST_LANGUAGES = ("en", "ru", "az")
 
@@ -47,13 +49,6 @@ WORDS: dict[str, dict[str, Any]] = {
                       "AM": "Армения", "BY": "Беларусь", "UA": "Украина", "TR": "Турция", "CN": "Китай",
                       "US": "США", "GB": "Великобритания", "EU": "Европейский союз",
                       "KR": "Южная Корея", "IN": "Индия", "FR": "Франция", "DE": "Германия"},
-        # penalties: kind, then "up to" / "at least" with the genitive the preposition takes
-        "kinds": {"fine": "штраф", "imprisonment": "лишение свободы", "community_service": "обязательные работы",
-                  "restriction_of_liberty": "ограничение свободы", "correctional_labour": "исправительные работы",
-                  "arrest": "арест", "other": "наказание"},
-        "up_to": "до {n} {unit_genitive}", "at_least": "от {n} {unit_genitive}",
-        "units": {"years": ("год", "года", "лет"), "months": ("месяц", "месяца", "месяцев"),
-                  "days": ("день", "дня", "дней"), "hours": ("час", "часа", "часов")},
     },
     "az": {
         "articles": ("yeni məqalə",),
@@ -73,31 +68,8 @@ WORDS: dict[str, dict[str, Any]] = {
                       "AM": "Ermənistan", "BY": "Belarus", "UA": "Ukrayna", "TR": "Türkiyə", "CN": "Çin",
                       "US": "ABŞ", "GB": "Böyük Britaniya", "EU": "Avropa İttifaqı",
                       "KR": "Cənubi Koreya", "IN": "Hindistan", "FR": "Fransa", "DE": "Almaniya"},
-        "kinds": {"fine": "cərimə", "imprisonment": "azadlıqdan məhrumetmə", "community_service": "ictimai işlər",
-                  "restriction_of_liberty": "azadlığın məhdudlaşdırılması", "correctional_labour": "islah işləri",
-                  "arrest": "inzibati həbs", "other": "cəza"},
-        "up_to": "ən çoxu {n} {unit}", "at_least": "ən azı {n} {unit}",
-        "units": {"years": ("il",), "months": ("ay",), "days": ("gün",), "hours": ("saat",)},
     },
 }
-
-
-def russian_form(n: float, forms: tuple[str, ...]) -> str:
-    """forms = (1 год, 2 года, 5 лет); fractions take the genitive singular ("1,5 года")."""
-    if not float(n).is_integer():
-        return forms[1]
-    n = int(abs(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return forms[0]
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return forms[1]
-    return forms[2]
-
-
-def russian_genitive(n: float, forms: tuple[str, ...]) -> str:
-    """After до/от the noun is genitive: "до 1 года", "до 3 лет", "до 21 года"."""
-    n_int = int(abs(n)) if float(n).is_integer() else None
-    return forms[1] if n_int is None or (n_int % 10 == 1 and n_int % 100 != 11) else forms[2]
 
 
 def count_phrase(n: int, lang: str) -> str:

@@ -3,7 +3,6 @@ baseline measured in the same run on the same data, ratio = lexwatch ÷ baseline
 performance issue, whether it is met, and the scale it was measured at."""
 from __future__ import annotations
 
-import importlib
 import shutil
 from pathlib import Path
 from typing import Any, Callable
@@ -22,14 +21,6 @@ def _row(stage: str, scale: str, ours: float | None, base: float | None, unit: s
             "goal": goal, "meets": meets, "note": note}
 
 
-def _optional(module: str, function: str) -> Callable[..., Any] | None:
-    """Stage benchmarks owned by other packages (nlp, crawler, export) are used when present."""
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        return None
-
-
 def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
             progress: Callable[[str], None], workdir: Path | None = None) -> list[dict[str, Any]]:
     """sizes: articles (index/search/export), crawl_pages (crawl memory), recrawl_articles (generated day),
@@ -39,22 +30,25 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
     n = sizes["articles"]
     scale = f"{n:,} articles"
     try:
-        if "analysis" in stages and (fn := _optional("lexwatch.nlp.bench", "measure")):
+        if "analysis" in stages:
+            from lexwatch.bench.analysis import measure
             progress("analysis: extract + language + tag vs bare trafilatura.extract …")
-            fn(rounds=1)   # warm-up: every language's pipeline is built on first use, once per process
-            m = fn(rounds=sizes.get("analysis_rounds", 3))
+            measure(rounds=1)   # warm-up: every language's pipeline is built on first use, once per process
+            m = measure(rounds=sizes.get("analysis_rounds", 3))
             ratio = m["analyze_page_per_s"] / m["trafilatura_per_s"]
             rows.append(_row("analysis", f"{m['pages']} page analyses (eval pages)", m["analyze_page_per_s"],
                              m["trafilatura_per_s"], "articles/s", "≥ 0.6", ratio >= 0.6))
-        if "crawl" in stages and (fn := _optional("lexwatch.crawler.bench", "bench_crawl")):
+        if "crawl" in stages:
+            from lexwatch.bench.crawl import bench_crawl
             progress("crawl: whole pipeline vs bare Scrapy crawl of the replicas …")
-            m = fn()
+            m = bench_crawl()
             ratio = m["lexwatch"] / m["baseline"]
             rows.append(_row("crawl", "replicas, 108 articles", m["lexwatch"], m["baseline"], "articles/s", "≥ 0.5",
                              ratio >= 0.5, note=m.get("note", "")))
-        if "recrawl" in stages and (fn := _optional("lexwatch.crawler.bench", "bench_recrawl")):
+        if "recrawl" in stages:
+            from lexwatch.bench.crawl import bench_recrawl
             progress("daily re-crawl: requests per new article on the replicas' day 2 and a generated day …")
-            m = fn(articles=sizes.get("recrawl_articles", 100))
+            m = bench_recrawl(articles=sizes.get("recrawl_articles", 100))
             for key, label in (("generated", "generated day"), ("day2", "replicas' day 2")):
                 d = m[key]
                 rows.append(_row(f"daily re-crawl ({label})", f"{d['articles']} new/updated articles",
@@ -100,16 +94,17 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
             rows.append(_row("memory: export peak RSS", f"{m['articles']:,} articles, Parquet", m["rss_peak_mb"],
                              m["rss_before_mb"], "MB", "≤ 250 MB", m["rss_peak_mb"] <= 250, absolute=True,
                              note=f"growth {m['growth_mb']:.0f} MB in {m['seconds']:.0f} s; baseline = RSS at start"))
-            if fn := _optional("lexwatch.crawler.bench", "bench_crawl_memory"):
-                pages = sizes.get("crawl_pages", 10_000)
-                progress(f"memory: RSS growth of a {pages:,}-page crawl of a generated site …")
-                m = fn(pages)
-                rows.append(_row("memory: crawl RSS growth", f"{m['pages']:,} pages ({m['articles']:,} articles)",
-                                 m["growth_mb"], m["start_mb"], "MB", "≤ 150 MB growth", m["growth_mb"] <= 150,
-                                 absolute=True, note=f"peak {m['peak_mb']:.0f} MB; baseline = RSS at start, models "
-                                                  f"loaded; {m['articles'] / m['seconds']:.1f} articles/s"))
-        if "freshness" in stages and (fn := _optional("lexwatch.bench.freshness", "rows")):
-            rows += fn(_row, progress)
+            from lexwatch.bench.crawl import bench_crawl_memory
+            pages = sizes.get("crawl_pages", 10_000)
+            progress(f"memory: RSS growth of a {pages:,}-page crawl of a generated site …")
+            m = bench_crawl_memory(pages)
+            rows.append(_row("memory: crawl RSS growth", f"{m['pages']:,} pages ({m['articles']:,} articles)",
+                             m["growth_mb"], m["start_mb"], "MB", "≤ 150 MB growth", m["growth_mb"] <= 150,
+                             absolute=True, note=f"peak {m['peak_mb']:.0f} MB; baseline = RSS at start, models "
+                                              f"loaded; {m['articles'] / m['seconds']:.1f} articles/s"))
+        if "freshness" in stages:
+            from lexwatch.bench.freshness import rows as freshness_rows
+            rows += freshness_rows(_row, progress)
     finally:
         if workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -122,7 +122,8 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
     filled store (kept for the search stage; the baseline index is deleted)."""
     from elasticsearch import Elasticsearch, helpers
 
-    from lexwatch.index.es_store import ElasticsearchStore, mapping_file, to_document
+    from lexwatch.index.es_documents import mapping_file, to_document
+    from lexwatch.index.es_store import ElasticsearchStore
     store = ElasticsearchStore(f"{es_url}/lexwatch-bench-search")
     store.drop()
     store.refresh = False   # the crawl's write path (crawler/context.py); one refresh at the end, timed below

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from lexwatch.index import Filters, open_store
-from lexwatch.render import penalties_short, timeline_chart
+from lexwatch.penalties import penalties_short
+from lexwatch.render import timeline_chart
 
 DEMO_PORT = 8765
 REPLICA_PORT = 18701

@@ -7,7 +7,7 @@ import re
 
 from lexwatch.index import open_store
 from lexwatch.commands.filters import add_filter_options, filters_from_args
-from lexwatch.render import penalties_short
+from lexwatch.penalties import penalties_short
 
 
 def register(sub, common):

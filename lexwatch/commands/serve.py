@@ -26,7 +26,7 @@ def register(sub, common):
 
 
 def run(args):
-    from lexwatch.index.store import open_store
+    from lexwatch.index.factory import open_store
     from lexwatch.cli import CliError
     from lexwatch.web.app import create_app
     from lexwatch.web.server import is_loopback, make_web_server

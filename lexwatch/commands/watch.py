@@ -88,7 +88,8 @@ def run(args) -> int:
     smtp = None
     if args.smtp_config or os.environ.get("LEXWATCH_SMTP_HOST"):
         smtp = SmtpSettings.load(args.smtp_config)
-    from lexwatch.index.store import StoreError, open_store
+    from lexwatch.index import open_store
+    from lexwatch.index.store import StoreError
     try:
         open_store(store_url).close()
     except StoreError as exc:

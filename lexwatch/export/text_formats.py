@@ -8,7 +8,7 @@ from typing import Any, BinaryIO, Iterable
 
 from lexwatch.article import Article
 from lexwatch.export.columns import flat, instrument_short, nested
-from lexwatch.render import penalties_short
+from lexwatch.penalties import penalties_short
 
 LIST_SEPARATOR = "; "
 JSON_BESIDE = {"penalties": "penalties_json", "instruments": "instruments_json"}  # short text + the exact data

@@ -239,7 +239,7 @@ class Watcher:
         from lexwatch.alerts.runner import run_alerts
         from lexwatch.alerts.schedule import ScheduleBook
         from lexwatch.alerts.subscriptions import AlertsError, SubscriptionBook
-        from lexwatch.index.store import open_store
+        from lexwatch.index import open_store
         now = datetime.now(timezone.utc)
         try:
             with SubscriptionBook(self.config.alerts_db) as book:

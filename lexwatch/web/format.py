@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from lexwatch.render import amount_range, number, penalties_short, penalty_short
+from lexwatch.penalties import amount_range, number, penalties_short
 
 COUNTRY_NAMES = {
     "AZ": "Azerbaijan", "KZ": "Kazakhstan", "RU": "Russia", "UZ": "Uzbekistan", "KG": "Kyrgyzstan",
@@ -53,5 +53,5 @@ def paragraphs(body: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", body or "") if p.strip()]
 
 
-__all__ = ["escape", "penalty_short", "penalties_short", "country_name", "language_name", "stage_label",
+__all__ = ["escape", "penalties_short", "country_name", "language_name", "stage_label",
            "safe_url", "snippet_markup", "paragraphs", "number", "amount_range"]

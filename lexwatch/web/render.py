@@ -17,7 +17,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                       autoescape=select_autoescape(["html"], default=True), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(penalty=fmt.penalty_short, penalties=fmt.penalties_short, country=fmt.country_name,
+    env.filters.update(penalties=fmt.penalties_short, country=fmt.country_name,
                        language=fmt.language_name, stage=fmt.stage_label, safe_url=fmt.safe_url,
                        snippet=fmt.snippet_markup, paragraphs=fmt.paragraphs, number=fmt.number,
                        amount=fmt.amount_range, day=lambda iso: (iso or "")[:10])

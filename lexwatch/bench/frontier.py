@@ -1,6 +1,6 @@
 """Crawl throughput with 1 and with N crawler processes sharing one Redis frontier, on this machine.
 
-    python -m lexwatch.crawler.frontier_bench --copies 40 --processes 1,2 --redis redis://127.0.0.1:6390/0
+    python -m lexwatch.bench.frontier --copies 40 --processes 1,2 --redis redis://127.0.0.1:6390/0
 
 The replicas are too small to time a crawl (about 5 s of work after 10 s of start-up), so
 `scaled_replica` writes a copy of the Kursiv replica whose Russian edition also carries `copies`
@@ -111,7 +111,7 @@ def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | No
     import redis
     frontier = frontier or os.environ.get("LEXWATCH_FRONTIER")
     if not frontier:
-        raise SystemExit("frontier_bench needs a Redis URL (--redis or LEXWATCH_FRONTIER)")
+        raise SystemExit("the frontier benchmark needs a Redis URL (--redis or LEXWATCH_FRONTIER)")
     rounds = []
     with tempfile.TemporaryDirectory(prefix="lexwatch-frontier-bench-") as tmp:
         tmp = workdir or tmp
@@ -124,7 +124,7 @@ def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | No
                     redis.Redis.from_url(frontier).flushdb()
                     if store == "sqlite":
                         store_url = f"sqlite:///{work}/bench.db"
-                        from lexwatch.index.store import open_store
+                        from lexwatch.index.factory import open_store
                         open_store(store_url).close()   # before the writers: they would race to create it
                     else:  # an Elasticsearch URL: a fresh alias per round
                         store_url = f"{store.rstrip('/')}/lexwatch-bench-{os.getpid()}-{attempt}-{n}"

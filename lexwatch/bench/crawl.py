@@ -55,7 +55,7 @@ def _bare_main(urls_file: str, result_file: str) -> None:
 def _bare_crawl(urls: list[str], work: Path) -> dict[str, Any]:
     from lexwatch.crawler.run import child_env
     (work / "urls.json").write_text(json.dumps(urls))
-    subprocess.run([sys.executable, "-m", "lexwatch.crawler.bench", str(work / "urls.json"), str(work / "bare.json")],
+    subprocess.run([sys.executable, "-m", "lexwatch.bench.crawl", str(work / "urls.json"), str(work / "bare.json")],
                    check=True, env=child_env())
     return json.loads((work / "bare.json").read_text())
 
@@ -154,7 +154,7 @@ def bench_crawl_memory(pages: int = 10_000) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="lexwatch-bench-") as tmp, serve_site(articles=pages) as site:
         work = Path(tmp)
         (work / "base_urls.json").write_text(json.dumps(site.base_urls))
-        subprocess.run([sys.executable, "-m", "lexwatch.crawler.bench", "--memory", str(work / "base_urls.json"), tmp,
+        subprocess.run([sys.executable, "-m", "lexwatch.bench.crawl", "--memory", str(work / "base_urls.json"), tmp,
                         str(work / "memory.json")], check=True, env=child_env())
         return json.loads((work / "memory.json").read_text())
 
