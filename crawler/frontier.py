@@ -31,6 +31,10 @@ is already stored.
 
 Settings: LEXWATCH_FRONTIER (redis URL; off when unset), LEXWATCH_FRONTIER_PREFIX (key prefix,
 default "lexwatch"), LEXWATCH_FRONTIER_HEARTBEAT (seconds a silent worker counts as alive, 30).
+Credentials and trust stay off the command line: LEXWATCH_FRONTIER_PASSWORD (redis://:password@host
+in the URL is accepted too, and wins) and, for rediss:// (TLS), LEXWATCH_FRONTIER_CA_CERTS; or the keys
+password / ca_certs of the [frontier] table of LEXWATCH_CONFIG (lexwatch/config.py). The URL is shown
+only through lexwatch.urls.redact_url.
 Redis keys, per spider: <prefix>:<spider>:requests (sorted set), :dupefilter, :starts (sets),
 :workers (set), :worker:<id> (heartbeat), :inflight:<id> (hash).
 """
@@ -51,12 +55,14 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from lexwatch.crawler.pipelines.store import StorePipeline
+from lexwatch.urls import redact_url
 
 logger = logging.getLogger(__name__)
 
 STORE_PIPELINE = "lexwatch.crawler.pipelines.store.StorePipeline"
 DEFAULT_PREFIX = "lexwatch"
 DEFAULT_HEARTBEAT = 30.0
+FRONTIER_ENV = {"password": "LEXWATCH_FRONTIER_PASSWORD", "ca_certs": "LEXWATCH_FRONTIER_CA_CERTS"}
 # A joining worker counts as alive this long before its first heartbeat: a crawl process opens its
 # spiders one after another and loads language models meanwhile, which holds its reactor.
 STARTUP_GRACE = 90
@@ -65,7 +71,7 @@ STARTUP_GRACE = 90
 def frontier_settings(url: str, prefix: str | None = None, item_pipelines: dict | None = None) -> dict[str, Any]:
     """The Scrapy settings that put the scheduler queue and duplicate filter in Redis at `url`."""
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError(f"frontier URL {url!r} is not redis://host:6379/0")
+        raise ValueError(f"frontier URL {redact_url(url)!r} is not redis://host:6379/0")
     prefix = prefix or DEFAULT_PREFIX
     pipelines = dict(item_pipelines or {})
     if STORE_PIPELINE in pipelines:
@@ -73,6 +79,7 @@ def frontier_settings(url: str, prefix: str | None = None, item_pipelines: dict 
     return {
         "LEXWATCH_FRONTIER": url,
         "REDIS_URL": url,
+        "REDIS_PARAMS": redis_params(url),
         "SCHEDULER": "lexwatch.crawler.frontier.SharedScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
@@ -86,17 +93,33 @@ def frontier_settings(url: str, prefix: str | None = None, item_pipelines: dict 
     }
 
 
+def redis_params(url: str) -> dict[str, Any]:
+    """Client options beside the URL: the password and, for rediss://, the CA bundle."""
+    from lexwatch.config import service_settings
+    settings = service_settings("frontier", FRONTIER_ENV)
+    params: dict[str, Any] = {}
+    if settings.get("password"):
+        params["password"] = settings["password"]
+    if settings.get("ca_certs"):
+        if not url.startswith("rediss://"):
+            raise ValueError("LEXWATCH_FRONTIER_CA_CERTS is set but the frontier URL is not rediss:// (TLS)")
+        params["ssl_ca_certs"] = settings["ca_certs"]
+    return params
+
+
 def check_frontier(url: str) -> None:
     """Raise ValueError (one line) unless a Redis server answers at `url`."""
     import redis
+    from lexwatch.config import ConfigError
+    from lexwatch.urls import redact
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+        client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5, **redis_params(url))
         try:
             client.ping()
         finally:
             client.close()
-    except (redis.RedisError, ValueError) as exc:
-        raise ValueError(f"the crawl frontier {url} is not usable: {' '.join(str(exc).split())}") from None
+    except (redis.RedisError, ValueError, ConfigError) as exc:
+        raise ValueError(redact(f"the crawl frontier {url} is not usable: {' '.join(str(exc).split())}")) from None
 
 
 def apply_frontier(settings) -> None:

@@ -1,14 +1,14 @@
 """Local replicas of the outlets' sites, served on 127.0.0.1 for tests, the demo and the benchmark.
 
     handle = start_replicas()            # one port per site, chosen by the OS
-    handle.base_urls                     # {"report": "http://127.0.0.1:41234", "kursiv-uz": ...}
+    handle.base_urls                     # {site key: "http://127.0.0.1:41234", ...}
     handle.publish_day(2)                # the next day's stories appear, one story is updated
-    handle.hits("report")                # every request the report site answered
+    handle.hits(site_key)                # every request that site answered
     handle.stop()
 
 The sites are static files generated from tests/replicas/<outlet>/stories.toml (build.py there);
 routes.json maps each URL to its file per publishing day. Pages name the real origins
-(https://report.az/...); the server rewrites them to the replica origins it serves, so links lead
+(https://<real host>/...); the server rewrites them to the replica origins it serves, so links lead
 where they would on the real site. Dynamic behaviour: conditional GET (ETag, Last-Modified ->
 304), 301 redirects, a page that answers 503 with Retry-After once and then 200, 404 for anything
 else. `python -m lexwatch.crawler.replicas` serves them until Ctrl-C.
@@ -61,6 +61,10 @@ class ReplicaHandle:
         self._hits: list[Hit] = []
         self._lock = threading.Lock()
         self.rewrites: list[tuple[bytes, bytes]] = []
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({site.outlet for site in self.sites.values()})
 
     @property
     def base_urls(self) -> dict[str, str]:
@@ -214,12 +218,12 @@ def rewrite(data: bytes, rewrites: list[tuple[bytes, bytes]]) -> bytes:
 
 def start_replicas(root: str | Path | None = None, day: int = 1, host: str = "127.0.0.1",
                    outlets: list[str] | None = None, first_port: int = 0) -> ReplicaHandle:
-    """Serve every outlet's replica (or those in `outlets`), one site per free port, or on
+    """Serve every registry outlet's replica found under `root` (or those in `outlets`), one site per free port, or on
     first_port, first_port+1, … (sorted by site) when given: stored URLs carry the port, so a store
     that is crawled again (lexwatch demo) needs the same ports to recognise its articles."""
     root = Path(root) if root else REPLICA_ROOT
     sites: dict[str, ReplicaSite] = {}
-    for outlet in outlets or list(PUBLISHERS):
+    for outlet in outlets or [name for name in PUBLISHERS if (root / name / "routes.json").exists()]:
         routes = json.loads((root / outlet / "routes.json").read_text(encoding="utf-8"))
         for key, by_day in routes.items():
             sites[key] = ReplicaSite(key, outlet, by_day)

@@ -3,7 +3,7 @@ a child process (`crawl`, for callers that cannot host Twisted's one-shot reacto
 tests). Both return the same stats dict.
 
     from lexwatch.crawler.run import crawl
-    stats = crawl(["report", "kazinform", "kursiv"], langs=["az", "ru", "en"], since="2025-01-01",
+    stats = crawl(None, langs=["az", "ru", "en"], since="2025-01-01",   # None: every outlet
                   store_url="sqlite:///data/lexwatch.db", base_urls=replicas.base_urls,
                   settings=REPLICA_SETTINGS)
 """

@@ -40,7 +40,8 @@ def state_path_for(store_url: str | None) -> Path:
     path = sqlite_path(store_url)
     if path:
         return path.with_name(path.stem + ".crawl-state.db")
-    digest = hashlib.sha256(store_url.encode()).hexdigest()[:10]
+    from lexwatch.urls import redact_url   # the same file whatever the password, and no password in it
+    digest = hashlib.sha256(redact_url(store_url).encode()).hexdigest()[:10]
     return store_directory(store_url) / f"crawl-state-{digest}.db"
 
 

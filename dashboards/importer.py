@@ -3,6 +3,14 @@
 POST {kibana}[/s/{space}]/api/saved_objects/_import?overwrite=true, multipart/form-data with the
 file in the part `file`, header `kbn-xsrf` (Kibana refuses API writes without it), and an
 `Authorization: ApiKey …` or `Basic …` header when credentials are given.
+
+Credentials and trust, a LEXWATCH_* variable over the [kibana] table of LEXWATCH_CONFIG (lexwatch/config.py):
+  LEXWATCH_KIBANA_API_KEY    api_key    the base64 "encoded" API key
+  LEXWATCH_KIBANA_USER       user       USER, or USER:PASSWORD (user:password@ in the URL is accepted too)
+  LEXWATCH_KIBANA_PASSWORD   password
+  LEXWATCH_KIBANA_CA_CERTS   ca_certs   PEM file of the CA that signed Kibana's certificate
+  LEXWATCH_KIBANA_INSECURE   insecure   1: do not verify the certificate (a warning on every run)
+The Kibana URL is shown only through lexwatch.urls.redact_url.
 """
 from __future__ import annotations
 
@@ -15,7 +23,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
+
+from lexwatch.config import ConfigError, is_true, service_settings, warn_unverified
+from lexwatch.urls import redact, redact_url
+
+ENV_KEYS = {"api_key": "LEXWATCH_KIBANA_API_KEY", "user": "LEXWATCH_KIBANA_USER",
+            "password": "LEXWATCH_KIBANA_PASSWORD", "ca_certs": "LEXWATCH_KIBANA_CA_CERTS",
+            "insecure": "LEXWATCH_KIBANA_INSECURE"}
 
 
 class ImportError_(Exception):
@@ -31,7 +46,8 @@ class ObjectResult:
 
 
 def import_url(kibana: str, space: str | None) -> str:
-    base = kibana.rstrip("/")
+    parts = urlsplit(kibana)
+    base = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl().rstrip("/")
     prefix = f"/s/{quote(space, safe='')}" if space and space != "default" else ""
     return f"{base}{prefix}/api/saved_objects/_import?overwrite=true"
 
@@ -43,14 +59,31 @@ def multipart(filename: str, content: bytes) -> tuple[bytes, str]:
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def auth_header(api_key: str | None, user: str | None) -> str | None:
+def auth_header(api_key: str | None, user: str | None, password: str | None = None) -> str | None:
     if api_key:
         return f"ApiKey {api_key}"
     if user:
-        if ":" not in user:
-            raise ImportError_("--user needs USER:PASSWORD")
-        return "Basic " + base64.b64encode(user.encode()).decode()
+        if ":" not in user and password is None:
+            raise ImportError_("Kibana user is set but no password (LEXWATCH_KIBANA_PASSWORD)")
+        pair = user if ":" in user else f"{user}:{password}"
+        return "Basic " + base64.b64encode(pair.encode()).decode()
     return None
+
+
+def kibana_settings(kibana: str, api_key: str | None = None, user: str | None = None,
+                    ca_certs: str | None = None, insecure: bool = False) -> dict[str, str]:
+    """Credentials and trust for `kibana`: arguments, then the URL's user info, then the
+    environment and the settings file."""
+    try:
+        settings = service_settings("kibana", ENV_KEYS)
+    except ConfigError as exc:
+        raise ImportError_(str(exc)) from None
+    userinfo = urlsplit(kibana).netloc.rpartition("@")[0]
+    if userinfo:
+        settings["user"], _, settings["password"] = (unquote(x) for x in userinfo.partition(":"))
+    given = {"api_key": api_key, "user": user, "ca_certs": ca_certs, "insecure": "1" if insecure else None}
+    settings.update({k: v for k, v in given.items() if v})
+    return settings
 
 
 def results(reply: dict[str, Any]) -> list[ObjectResult]:
@@ -68,15 +101,31 @@ def results(reply: dict[str, Any]) -> list[ObjectResult]:
     return out
 
 
+def tls_context(kibana: str, settings: dict[str, str]) -> ssl.SSLContext | None:
+    if is_true(settings.get("insecure")):
+        warn_unverified("Kibana", redact_url(kibana), "--insecure / LEXWATCH_KIBANA_INSECURE")
+        return ssl._create_unverified_context()  # noqa: S323 (explicit opt-in, warned above)
+    if settings.get("ca_certs"):
+        try:
+            return ssl.create_default_context(cafile=settings["ca_certs"])
+        except (OSError, ssl.SSLError) as exc:
+            raise ImportError_(f"cannot use the CA file {settings['ca_certs']} (LEXWATCH_KIBANA_CA_CERTS): "
+                               f"{getattr(exc, 'strerror', None) or exc}") from None
+    return None
+
+
 def import_objects(kibana: str, path: Path, space: str | None = None, api_key: str | None = None,
-                   user: str | None = None, timeout: float = 60, verify_tls: bool = True) -> list[ObjectResult]:
+                   user: str | None = None, timeout: float = 60, verify_tls: bool = True,
+                   ca_certs: str | None = None) -> list[ObjectResult]:
+    settings = kibana_settings(kibana, api_key, user, ca_certs, insecure=not verify_tls)
+    shown = redact_url(kibana)   # every message below names Kibana without credentials
     body, content_type = multipart(path.name, path.read_bytes())
     request = urllib.request.Request(import_url(kibana, space), data=body, method="POST", headers={
         "kbn-xsrf": "lexwatch", "Content-Type": content_type, "Accept": "application/json"})
-    authorization = auth_header(api_key, user)
+    authorization = auth_header(settings.get("api_key"), settings.get("user"), settings.get("password"))
     if authorization:
         request.add_header("Authorization", authorization)
-    context = None if verify_tls else ssl._create_unverified_context()  # noqa: S323 (explicit opt-in)
+    context = tls_context(kibana, settings)
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
             reply = json.load(response)
@@ -86,10 +135,10 @@ def import_objects(kibana: str, path: Path, space: str | None = None, api_key: s
             text = json.loads(text).get("message", text)
         except ValueError:
             pass
-        raise ImportError_(f"Kibana at {kibana} answered {exc.code}: {' '.join(text.split())[:300]}") from None
+        raise ImportError_(f"Kibana at {shown} answered {exc.code}: {redact(' '.join(text.split()))[:300]}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ImportError_(f"Kibana at {kibana} is unreachable: {reason}") from None
+        raise ImportError_(f"Kibana at {shown} is unreachable: {redact(str(reason))}") from None
     except ValueError:
-        raise ImportError_(f"Kibana at {kibana} did not answer with JSON; is this Kibana's URL?") from None
+        raise ImportError_(f"Kibana at {shown} did not answer with JSON; is this Kibana's URL?") from None
     return results(reply)

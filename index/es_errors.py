@@ -9,14 +9,17 @@ from lexwatch.index.store import StoreError
 
 
 @contextmanager
-def guard(base_url: str, action: str) -> Iterator[None]:
-    """Turn client exceptions into one-line StoreErrors that name the server."""
+def guard(base_url: str, action: str, auth: str = "none") -> Iterator[None]:
+    """Turn client exceptions into one-line StoreErrors that name the server (and, for TLS trust and
+    credentials, what failed: index/es_connection.py)."""
+    from lexwatch.index.es_connection import access_errors
     from elastic_transport import ConnectionError as TransportConnectionError
     from elastic_transport import ConnectionTimeout, TransportError
     from elasticsearch import ApiError
     from elasticsearch.helpers import BulkIndexError
     try:
-        yield
+        with access_errors(base_url, action, auth):
+            yield
     except StoreError:
         raise
     except (TransportConnectionError, ConnectionTimeout) as exc:

@@ -17,9 +17,10 @@ import re
 import time
 from datetime import date
 from typing import Any, Iterable, Iterator
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 from lexwatch.article import Article, article_id
+from lexwatch.index.es_connection import connect, es_access
 from lexwatch.index.es_documents import (BATCH, SOURCE_EXCLUDES, from_source, mapping_file, mapping_version,
                                          to_document)
 from lexwatch.index.es_errors import bulk_reason, error_type, guard
@@ -31,7 +32,7 @@ from lexwatch.index.query import parse_query
 from lexwatch.index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit, SearchResult, Store, StoreError,
                                   Timeline, UpsertReport, batched, check_args, check_timeline_args)
 from lexwatch.index.timebuckets import bucket_starts
-from lexwatch.urls import canonical_url
+from lexwatch.urls import canonical_url, redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -47,23 +48,19 @@ class ElasticsearchStore(YearlyLayout, Migration, Store):
 
     def __init__(self, url: str, *, request_timeout: float = 30, max_retries: int = 2,
                  refresh: bool | str = True) -> None:
-        parts = urlsplit(url)
-        netlocs = [n.strip() for n in parts.netloc.split(",")]
-        if parts.scheme not in ("http", "https") or not all(netlocs) or not parts.hostname:
-            raise StoreError(f"store URL {url!r} is not http(s)://host:9200[/alias]")
+        access = es_access(url)   # hosts, credentials, TLS trust (index/es_connection.py)
+        parts, shown = urlsplit(url), redact_url(url)
         alias = parts.path.strip("/") or DEFAULT_ALIAS
         if not _ALIAS.match(alias):
-            raise StoreError(f"store URL {url!r}: {alias!r} is not a valid index alias "
+            raise StoreError(f"store URL {shown!r}: {alias!r} is not a valid index alias "
                              "(lower-case letters, digits, '_', '-', '.')")
-        self.layout, self.index_settings = _url_options(url, parts.query)
+        self.layout, self.index_settings = _url_options(shown, parts.query)
         self.url = url
         self.alias = alias
-        hosts = [urlunsplit((parts.scheme, n, "", "", "")) for n in netlocs]
-        self.base_url = urlunsplit((parts.scheme, ",".join(netlocs), "", "", ""))   # + "/alias" is a store URL
+        self.base_url, self.auth = access.base_url, access.auth   # + "/alias" is a store URL
         self.refresh = refresh
-        from elasticsearch import Elasticsearch
-        self.es = Elasticsearch(hosts, request_timeout=request_timeout, max_retries=max_retries,
-                                retry_on_timeout=True)
+        self.es, _ = connect(url, access, request_timeout=request_timeout, max_retries=max_retries,
+                             retry_on_timeout=True)
         self._ready = False
         self._unrefreshed = False   # bulk writes made with refresh off, not yet refreshed
         # None: Elasticsearch's default (timelines, being size-0 searches, are answered from the shard
@@ -75,7 +72,7 @@ class ElasticsearchStore(YearlyLayout, Migration, Store):
     # -- errors --------------------------------------------------------------------------------
     def _guard(self, action: str):
         """Client exceptions become one-line StoreErrors that name the server (index/es_errors.py)."""
-        return guard(self.base_url, action)
+        return guard(self.base_url, action, self.auth)
 
     # -- index management --------------------------------------------------------------------
     def index_name(self, version: int | None = None) -> str:

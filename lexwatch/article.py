@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_PATH = Path(__file__).with_name("article.schema.json")
-OUTLETS = ("report", "kazinform", "kursiv")
 STAGES = ("proposal", "committee", "reading", "adopted", "signed", "in_force", "guidance", "enforcement")
 PENALTY_KINDS = ("fine", "imprisonment", "community_service", "restriction_of_liberty",
                  "correctional_labour", "arrest", "other")

@@ -10,7 +10,7 @@ import sys
 from lexwatch import __version__
 
 COMMANDS = ("demo", "crawl", "reprocess", "analyze", "eval", "search", "timeline", "alerts",
-            "export", "dashboards", "serve", "watch", "bench")
+            "export", "dashboards", "serve", "watch", "bench", "sites")
 
 
 class CliError(Exception):
@@ -21,7 +21,9 @@ def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", default=os.environ.get("LEXWATCH_STORE"),
                         help="sqlite:///path.db (default sqlite:///./data/lexwatch.db) or "
-                             "http(s)://host:9200 for Elasticsearch; env LEXWATCH_STORE")
+                             "http(s)://host:9200 for Elasticsearch; env LEXWATCH_STORE. Credentials and TLS "
+                             "trust: LEXWATCH_ES_API_KEY, LEXWATCH_ES_USER/_PASSWORD, LEXWATCH_ES_CA_CERTS, "
+                             "LEXWATCH_ES_FINGERPRINT or LEXWATCH_CONFIG (README), not arguments")
     common.add_argument("--json", action="store_true", help="machine-readable output")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     return common
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         name = type(exc).__name__
         known = isinstance(exc, (CliError, OSError)) or name.endswith("Error")
         message = str(exc) if known and str(exc) else f"{name}: {exc}"
+        from lexwatch.urls import redact   # no credential of a store, frontier or Kibana URL in an error
+        message = redact(message)
         print(f"lexwatch {args.command}: error: {message}", file=sys.stderr)
         return 1
 

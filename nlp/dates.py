@@ -1,7 +1,8 @@
 """Publication and modification dates of an article page, with a UTC offset.
 
 Order of trust: JSON-LD NewsArticle, then article:published_time / og / itemprop meta, then the
-article's own <time> or visible dateline, then htmldate. Elements in sidebars, related-article
+article's own <time> or visible dateline, then the day in the article's URL (the outlet registry's
+path_date), then htmldate. Elements in sidebars, related-article
 blocks, comments and footers are never read: their dates belong to other stories.
 A date without an offset gets the outlet's local zone.
 """
@@ -95,8 +96,11 @@ def parse_visible(text: str, offset: str | None) -> str | None:
     return _compose(y, month, d, h, mi, None, None, offset)
 
 
-def page_dates(tree, ld: dict, offset: str | None) -> tuple[str | None, str | None]:
-    """(published_at, modified_at) of the page, by the order of trust in the module docstring."""
+def page_dates(tree, ld: dict, offset: str | None,
+               url_day: tuple[int, int, int] | None = None) -> tuple[str | None, str | None]:
+    """(published_at, modified_at) of the page, by the order of trust in the module docstring;
+    `url_day` is the day the outlet's article URL carries (the registry's path_date), trusted
+    before htmldate's guesses."""
     published = parse_iso(ld.get("datePublished"), offset)
     modified = parse_iso(ld.get("dateModified"), offset)
     if not published:
@@ -107,6 +111,8 @@ def page_dates(tree, ld: dict, offset: str | None) -> tuple[str | None, str | No
                                      "lastmod", "dc.date.modified"), offset)
     if not published:
         published = _article_time(tree, offset)
+    if not published and url_day:
+        published = _compose(*url_day, None, None, None, None, offset)
     if not published:
         published = _htmldate(tree, offset)
     return published, modified

@@ -11,7 +11,7 @@ import trafilatura
 
 from lexwatch.nlp import page as pagemeta
 from lexwatch.nlp.dates import page_dates
-from lexwatch.nlp.outlets import utc_offset
+from lexwatch.outlets import path_day, utc_offset
 
 # Below this many characters the precise pass probably cut the article itself; retry for recall.
 _MIN_BODY = 200
@@ -55,7 +55,7 @@ def _run(html: str, url: str | None, **mode) -> str:
 
 def extract_page(html: str, tree, url: str, outlet: str, edition: str | None) -> Extracted:
     ld = pagemeta.json_ld(tree)
-    published, modified = page_dates(tree, ld, utc_offset(outlet, url))
+    published, modified = page_dates(tree, ld, utc_offset(outlet, url), path_day(url, outlet))
     title = pagemeta.page_title(tree, ld)
     body = _drop_repeated_title(extract_body(html, url), title)
     if body and " ".join(body.split()) in _noscript_texts(tree):

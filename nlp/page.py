@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 
 from lexwatch.nlp import AnalysisError
-from lexwatch.nlp.outlets import language_of_link
+from lexwatch.outlets import edition_language as language_of_link
 
 # class/id words that mark blocks belonging to other stories or to the site, not the article.
 NOISE_WORDS = ("sidebar", "aside", "related", "latest", "news-feed", "newsfeed", "lenta", "feed",
@@ -18,7 +18,7 @@ NOISE_WORDS = ("sidebar", "aside", "related", "latest", "news-feed", "newsfeed",
                "advert", "promo", "share", "social", "breadcrumb", "menu", "nav")
 _NOISE = re.compile("|".join(re.escape(w) for w in NOISE_WORDS), re.I)
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenews", "blogposting", "analysisnewsarticle",
-                  "webpage", "report"}
+                  "webpage", "report"}   # schema.org types (registry-grep: not an outlet)
 _LANG_CODE = re.compile(r"^([a-z]{2})(?:[-_][A-Za-z]+)?$")
 # hreflang values some sites use for Kazakh / Azerbaijani.
 _LANG_ALIASES = {"kz": "kk", "qq": "kk", "aze": "az", "rus": "ru", "eng": "en"}
@@ -200,7 +200,7 @@ def page_title(tree, ld: dict) -> str:
 
 def _strip_site_suffix(title: str) -> str:
     title = " ".join(title.split())
-    # "Headline | Report.az", "Headline - Kursiv Media": drop a short trailing site name.
+    # "Headline | Agency.az", "Headline - Some Media": drop a short trailing site name.
     parts = re.split(r"\s+[|–—-]\s+", title)
     if len(parts) > 1 and len(parts[-1]) <= 30:
         return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]

@@ -16,7 +16,7 @@ from lexwatch.nlp import AnalysisError
 from lexwatch.nlp.decode import decode_page
 from lexwatch.nlp.extract import extract_page
 from lexwatch.nlp.langid import detect_language
-from lexwatch.nlp.outlets import OUTLETS, guess_edition, guess_outlet
+from lexwatch.outlets import edition_language as guess_edition, guess_outlet, outlets
 from lexwatch.nlp.page import parse_html
 from lexwatch.nlp.tagger import tag
 
@@ -30,7 +30,7 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024
 def _resolve_outlet(url: str, outlet: str | None) -> str:
     if outlet:
         outlet = outlet.lower()
-        return outlet if outlet in OUTLETS else "other"
+        return outlet if outlet in outlets() else "other"
     return guess_outlet(url)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from lexwatch.article import empty_deepfake
+from lexwatch.outlets import home_country
 from lexwatch.nlp.instruments import extract_instruments
 from lexwatch.nlp.penalties import extract_penalties
 from lexwatch.nlp.rules import rule_language
@@ -21,7 +22,6 @@ from lexwatch.nlp.spacy_pipelines import analyzer
 # Legislative progress, least to most advanced; guidance and enforcement stand apart.
 PROGRESSION = ("proposal", "committee", "reading", "adopted", "signed", "in_force")
 PRECEDENCE = ("in_force", "signed", "adopted", "reading", "committee", "enforcement", "guidance", "proposal")
-OUTLET_COUNTRY = {"report": "AZ", "kazinform": "KZ", "kursiv": "KZ"}
 CORE_WINDOW = 2          # sentences either side of a topic sentence that still belong to the story
 RELEVANCE_THRESHOLD = 0.5
 
@@ -201,7 +201,7 @@ def _jurisdictions(core, rules, outlet) -> list[str]:
                 weight[code] += w
                 first_seen.setdefault(code, start)
     if not weight:
-        home = OUTLET_COUNTRY.get(outlet or "")
+        home = home_country(outlet)   # the outlet registry's home country: a weak prior
         return [home] if home else []
     top = max(weight.values())
     chosen = [c for c, w in weight.items() if w >= 0.5 * top]

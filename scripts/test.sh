@@ -3,7 +3,8 @@
 #
 # Starts ES with scripts/es.sh (fetched once via Maven and cached), exports LEXWATCH_ES_URL and
 # LEXWATCH_REQUIRE_ES=1 so ES tests fail rather than skip, installs Debian's chromium for the
-# browser tests and redis-server for the crawl frontier tests when missing (as root), and runs
+# browser tests, redis-server for the crawl frontier tests and nginx + openssl for the secured
+# Elasticsearch tests when missing (as root), and runs
 # pytest. Extra arguments go to pytest.
 # Exit status: pytest's, except that "no tests collected" (5) is a failure too.
 set -euo pipefail
@@ -30,6 +31,10 @@ ensure_debian_package() {
 ensure_debian_package chromium chromium "the browser tests"
 # Redis for the shared crawl frontier tests (tests/test_scale_frontier.py start their own server).
 ensure_debian_package redis-server redis-server "the crawl frontier tests"
+# nginx: the TLS + authentication proxy in front of ES for the secured-store tests (tests/conftest_tls.py);
+# openssl makes their CA and certificates.
+ensure_debian_package nginx nginx "the secured Elasticsearch tests"
+ensure_debian_package openssl openssl "the secured Elasticsearch tests"
 
 cleanup() {
     local status=$?

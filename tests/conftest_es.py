@@ -53,9 +53,9 @@ def es_store(es_url):
 
     made = []
 
-    def make(alias: str | None = None, **kwargs):
+    def make(alias: str | None = None, base_url: str | None = None, **kwargs):
         alias = alias or f"lexwatch-test-{uuid.uuid4().hex[:12]}"
-        store = ElasticsearchStore(f"{es_url}/{alias}", **kwargs)
+        store = ElasticsearchStore(f"{base_url or es_url}/{alias}", **kwargs)
         made.append(store)
         return store
 

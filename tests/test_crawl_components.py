@@ -18,7 +18,7 @@ from lexwatch.crawler.dates import Window, parse_dateline, parse_machine_date
 from lexwatch.crawler.extensions import MARK, JobdirGuard
 from lexwatch.crawler.middlewares.frontier import FrontierMiddleware
 from lexwatch.crawler.middlewares.retry_after import RetryAfterMiddleware, retry_after_seconds
-from lexwatch.crawler.spiders.report import ReportSpider
+from lexwatch.crawler.spiders.outlets import ReportSpider
 from lexwatch.crawler.state import CrawlState, state_path_for
 from lexwatch.crawler.warc import RotatingWarcWriter, read_responses
 from lexwatch.article import Article

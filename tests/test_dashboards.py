@@ -247,7 +247,7 @@ def test_import_errors_are_one_line(kibana, capsys):
     assert main(["dashboards", "import", "--kibana", kibana, "--api-key", "wrong"]) == 1
     assert "answered 401: Unauthorized" in capsys.readouterr().err
     assert main(["dashboards", "import", "--kibana", kibana, "--user", "elastic"]) == 1
-    assert "--user needs USER:PASSWORD" in capsys.readouterr().err
+    assert "no password (LEXWATCH_KIBANA_PASSWORD)" in capsys.readouterr().err
     assert main(["dashboards", "import", "--kibana", "http://127.0.0.1:9", "--api-key", "k"]) == 1
     assert "is unreachable" in capsys.readouterr().err
 

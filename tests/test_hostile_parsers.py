@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
 
-from lexwatch.crawler.spiders.kazinform import KazinformSpider
-from lexwatch.crawler.spiders.report import ReportSpider
+from lexwatch.crawler.spiders.outlets import KazinformSpider
+from lexwatch.crawler.spiders.outlets import ReportSpider
 
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PIECES = st.sampled_from([

@@ -7,12 +7,9 @@ loopback port without persistence. A missing redis-server is a failure, not a sk
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import subprocess
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +17,7 @@ from lexwatch.crawler.replicas import start_replicas
 from lexwatch.crawler.run import build_settings, child_env, crawl_command
 from lexwatch.index.factory import open_store
 from lexwatch.urls import canonical_url
+from tests.redis_server import free_port, redis_server
 
 QUICK = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
          "LOG_LEVEL": "INFO", "LEXWATCH_RETRY_AFTER_MAX": 5, "LEXWATCH_FRONTIER_HEARTBEAT": 10}
@@ -30,36 +28,10 @@ PACED = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 0.15}
 SLOW = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "DOWNLOAD_DELAY": 0.25, "LEXWATCH_FRONTIER_HEARTBEAT": 4}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if not Path(binary).exists():
-        pytest.fail("redis-server not found: install Debian's redis-server (scripts/test.sh does)", pytrace=False)
-    import redis
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                               "no", "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 120   # a start-up, on a machine that may be busy
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert server.poll() is None, "redis-server exited at start"
-            assert time.monotonic() < deadline, "redis-server did not answer within 120 s"
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    client.close()
-    server.terminate()
-    server.wait(timeout=20)
+    with redis_server(tmp_path_factory.mktemp("redis")) as port:
+        yield f"redis://127.0.0.1:{port}/0"
 
 
 @pytest.fixture
@@ -97,7 +69,7 @@ def test_requests_travel_as_json_and_come_back_whole():
     from scrapy.utils.request import request_from_dict
 
     from lexwatch.crawler import frontier
-    from lexwatch.crawler.spiders.kursiv import KursivSpider
+    from lexwatch.crawler.spiders.outlets import KursivSpider
     spider = KursivSpider()
     request = Request("http://127.0.0.1:1/2025-07-04/x/", callback=spider.parse_article, priority=10,
                       headers={"If-None-Match": '"abc"'}, body=b"\x00\xff",

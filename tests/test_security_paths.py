@@ -36,8 +36,9 @@ def test_warc_capture_files_are_named_by_spider_time_and_sequence_only(tmp_path)
 
 def test_capture_prefixes_come_from_the_spider_names_alone(tmp_path):
     from scrapy.utils.test import get_crawler
-    from lexwatch.crawler.spiders import kazinform, kursiv, report
-    for spider_cls in (report.ReportSpider, kazinform.KazinformSpider, kursiv.KursivSpider):
+    from scrapy.utils.spider import iter_spider_classes
+    from lexwatch.crawler.spiders import outlets
+    for spider_cls in iter_spider_classes(outlets):   # one per registry outlet
         crawler = get_crawler(spider_cls, {"LEXWATCH_WARC_DIR": str(tmp_path / "warc")})
         crawler.spider = crawler._create_spider()
         pipeline = WarcCapturePipeline.from_crawler(crawler)

@@ -23,11 +23,11 @@ def test_spider_names_are_unique_and_one_per_publisher():
     assert sorted(names) == sorted(PUBLISHERS)
 
 
-def test_scrapy_list_shows_the_three_spiders_without_warnings():
+def test_scrapy_list_shows_one_spider_per_registry_outlet_without_warnings():
     done = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["kazinform", "kursiv", "report"]
+    assert done.stdout.split() == ["gazeta", "kazinform", "kursiv", "report", "trend"]
     assert "same name" not in done.stderr
 
 

@@ -1,5 +1,6 @@
-"""The Store contract: every test runs against the embedded SQLite store and against a real
-Elasticsearch (the `store` fixture is parametrized), so the two answer alike."""
+"""The Store contract: every test runs against the embedded SQLite store, against a real
+Elasticsearch, and against that Elasticsearch behind a TLS proxy demanding an API key (the `store`
+fixture is parametrized), so they all answer alike."""
 from __future__ import annotations
 
 from collections import Counter
@@ -11,6 +12,15 @@ import pytest
 from lexwatch.index.store import Filters, QueryError
 from lexwatch.index.timebuckets import bucket_start
 from lexwatch.article import Article, validate
+from tests.conftest import open_test_store
+
+
+@pytest.fixture(params=["sqlite", pytest.param("es", marks=pytest.mark.es),
+                        pytest.param("secured-es", marks=pytest.mark.es)])
+def store(request):
+    """Each Store implementation, and Elasticsearch once more through TLS and an API key (an nginx
+    proxy the tests start, tests/conftest_tls.py): the contract holds on a secured deployment too."""
+    return open_test_store(request, request.param)
 
 
 def ids(result) -> set[str]:

@@ -21,7 +21,7 @@ from lexwatch.crawler.context import CrawlContext
 from lexwatch.crawler.middlewares.frontier import stored_lastmod
 from lexwatch.crawler.pipelines.analyze import AnalyzedPage
 from lexwatch.crawler.spool import Spool, spool_path_for
-from lexwatch.urls import canonical_url
+from lexwatch.urls import canonical_url, redact, redact_url
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class StorePipeline:
     def _failed(self, exc: BaseException) -> None:
         if self.away is None:
             logger.error("the store %s failed (%s): articles go to the spool and are replayed when it is back",
-                         self.context.store_url, _one_line(exc))
+                         redact_url(self.context.store_url), redact(_one_line(exc)))
         self.away = _one_line(exc)
         self.retry_at = time.monotonic() + self.retry_every
         self.crawler.stats.inc_value("lexwatch/store_failures")

@@ -1,1 +1,1 @@
-"""One spider per outlet; the shared discovery logic is in `news.NewsSpider`."""
+"""The spiders: one per registry outlet (outlets.py), all of them `news.NewsSpider`."""

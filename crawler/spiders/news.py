@@ -2,7 +2,7 @@
 
 Thin by design: callbacks find links and yield requests or the fetched page. What to skip (date
 window, already stored, duplicates, off-site) is decided by crawler.middlewares.frontier; what an
-article says, by the item pipelines. Outlet specifics are data in crawler.publishers.
+article says, by the item pipelines. Outlet specifics are data in the registry (lexwatch/outlets/*.toml, read through crawler.publishers).
 
 Arguments (`-a`): lang=az,ru,en (editions; default all), since/until=YYYY-MM-DD (inclusive, local
 publication day), sources=sitemaps,feeds,listings,archive (default all).
@@ -139,6 +139,9 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str | None, source: str, published: datetime | None = None,
                         lastmod: datetime | None = None) -> scrapy.Request | None:
+        if url:   # an AMP or print variant is its story: one story, one request, one record
+            parts = urlsplit(url)
+            url = urlunsplit(parts._replace(path=self.publisher.story_path(parts.path)))
         path = urlsplit(url).path if url else ""
         if not url or not self.publisher.is_article_path(path):
             return None

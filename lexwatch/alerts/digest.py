@@ -17,6 +17,7 @@ from lexwatch.alerts.labels import WORDS, count_phrase, country_name, stage_name
 from lexwatch.penalties import penalties_short
 from lexwatch.alerts.subscriptions import Subscription, describe_filters
 from lexwatch.article import STAGES, Article
+from lexwatch.urls import redact_url
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 
@@ -31,7 +32,7 @@ class Item:
 
 def article_page(base_url: str, article_id: str) -> str:
     """The lexwatch web page of an article (served by `lexwatch serve`)."""
-    return f"{base_url.rstrip('/')}/article/{article_id}"
+    return f"{redact_url(base_url).rstrip('/')}/article/{article_id}"   # no user:token@ in an e-mail
 
 
 def message_id(sub: Subscription, articles: list[Article], domain: str) -> str:

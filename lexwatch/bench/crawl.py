@@ -114,7 +114,8 @@ def bench_recrawl(articles: int = 100, seed: int = 5) -> dict[str, Any]:
             for day in (1, 2, replica_day.DAY):
                 replicas.publish_day(day)
                 replicas.reset()
-                stats = crawl(None, store_url=store_url, base_urls=replicas.base_urls, settings=FAST)
+                # the outlets replicated (never a real site of an outlet without a replica here)
+                stats = crawl(replicas.outlets, store_url=store_url, base_urls=replicas.base_urls, settings=FAST)
                 hits = replicas.hits()
                 fetched = stats["totals"]["articles_stored"] + stats["totals"]["articles_updated"]
                 days[day] = {"requests": len(hits), "articles": fetched,

@@ -103,7 +103,7 @@ def bench_freshness(interval: float = 30, stories: int = 6, idle_polls: int = 3,
     from lexwatch.crawler.run import child_env
     from lexwatch.index.sqlite_store import SqliteStore
     from lexwatch.urls import canonical_url
-    from lexwatch.watch.sources import outlets, poll_targets
+    from lexwatch.watch.sources import poll_targets
 
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="lexwatch-freshness-") as tmp:
@@ -121,7 +121,8 @@ def bench_freshness(interval: float = 30, stories: int = 6, idle_polls: int = 3,
         controller = Controller(box, hostname="127.0.0.1", port=smtp_port)
         controller.start()
         with start_replicas(root=root, day=FIRST_NEW_DAY - 1) as replicas:
-            command = [sys.executable, "-m", "lexwatch.cli", "watch", "--store", store_url, "--alerts-db",
+            replicated = sorted({site.outlet for site in replicas.sites.values()})   # never a live site
+            command = [sys.executable, "-m", "lexwatch.cli", "watch", *replicated, "--store", store_url, "--alerts-db",
                        str(alerts_db), "--interval", str(interval), "--log-file", str(log), *FAST]
             for key, url in replicas.base_urls.items():
                 command += ["--base-url", f"{key}={url}"]
@@ -185,7 +186,7 @@ def bench_freshness(interval: float = 30, stories: int = 6, idle_polls: int = 3,
         searchable = [seen[i] - t for i, t in published.items() if i in seen]
         alerted = [box.first[i] - t for i, t in published.items() if i in box.first]
         per_site: dict[str, dict[str, Any]] = {}
-        for outlet in outlets():
+        for outlet in replicated:
             for target in poll_targets(outlet):
                 site = per_site.setdefault(target.site, {"targets": 0, "requests": 0})
                 site["targets"] += 1

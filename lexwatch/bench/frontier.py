@@ -45,9 +45,9 @@ def scaled_replica(dest: Path, copies: int) -> tuple[Path, int]:
     routes_path = root / "kursiv" / "routes.json"
     routes = json.loads(routes_path.read_text(encoding="utf-8"))
     site = routes["kursiv"]["1"]
-    article = re.compile(PUBLISHERS["kursiv"].article_path)
+    article = PUBLISHERS["kursiv"]
     originals = [(p, r) for p, r in site.items()
-                 if article.match(p) and not p.startswith(("/en/", "/kk/")) and "fail_once" not in r]
+                 if article.is_article_path(p) and not p.startswith(("/en/", "/kk/")) and "fail_once" not in r]
     files = root / "kursiv" / "files"
     urls = []
     for k in range(copies):
@@ -96,7 +96,7 @@ def run_round(processes: int, replicas, frontier: str | None, store_url: str, wo
         raise RuntimeError(f"a crawl process failed: exit codes {codes} (logs in {work})")
     results = [json.loads((work / f"result-{i}.json").read_text()) for i in range(processes)]
     hits = [h for h in replicas.hits() if h.status == 200]
-    article_hits = [h for h in hits if re.match(PUBLISHERS["kursiv"].article_path, h.path.split("?")[0])]
+    article_hits = [h for h in hits if PUBLISHERS["kursiv"].is_article_path(h.path.split("?")[0])]
     phase = max(h.at for h in article_hits) - min(h.at for h in hits)
     stored = sum(r["totals"]["articles_stored"] for r in results)
     return {"processes": processes, "articles_stored": stored, "article_fetches": len(article_hits),

@@ -120,14 +120,15 @@ def bench_es(es_url: str, n: int, progress: Callable[[str], None] = lambda _: No
     """Upsert n synthetic articles through ElasticsearchStore, a stream of STREAM_BLOCK at a time, and
     the same prepared documents with helpers.bulk (BATCH per request) into an index with the same mapping. Returns the figures and the
     filled store (kept for the search stage; the baseline index is deleted)."""
-    from elasticsearch import Elasticsearch, helpers
+    from elasticsearch import helpers
 
+    from lexwatch.index.es_connection import connect
     from lexwatch.index.es_documents import mapping_file, to_document
     from lexwatch.index.es_store import ElasticsearchStore
     store = ElasticsearchStore(f"{es_url}/lexwatch-bench-search")
     store.drop()
     store.refresh = False   # the crawl's write path (crawler/context.py); one refresh at the end, timed below
-    client = Elasticsearch(es_url, request_timeout=120)
+    client, _ = connect(es_url, request_timeout=120)   # credentials and trust as the store's
     index = "lexwatch-bench-baseline"
     spec = mapping_file()
     client.options(ignore_status=404).indices.delete(index=index)

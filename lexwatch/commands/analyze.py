@@ -17,7 +17,7 @@ def register(sub, common):
                        help="extract, detect language and tag one saved page or text file; print JSON")
     p.add_argument("file", metavar="FILE", help="a saved article page (.html/.htm) or plain text (.txt)")
     p.add_argument("--url", default=None, help="the page's URL (default: file:// URL of FILE)")
-    p.add_argument("--outlet", default=None, help="report | kazinform | kursiv (default: from the URL)")
+    p.add_argument("--outlet", default=None, help="an outlet of the registry, e.g. one `lexwatch sites list` shows (default: from the URL)")
     p.add_argument("--edition", default=None, help="language of the site section (default: from the URL)")
     p.set_defaults(func=run)
 

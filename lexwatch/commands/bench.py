@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from lexwatch.bench import report
+from lexwatch.urls import redact_url
 
 # articles: index, search, timeline and export; crawl_pages: the crawl-memory run; recrawl_articles: the
 # generated publishing day; analysis_rounds: passes over the evaluation pages.
@@ -58,7 +59,7 @@ def run(args):
     meta = {"command": command, "scale": f"{sizes['articles']:,} articles for index/search/export, "
                                          f"{sizes['crawl_pages']:,}-page crawl for memory",
             "sizes": sizes, "python": platform.python_version(), "cpus": os.cpu_count(),
-            "seconds": round(time.time() - started, 1), "es": args.es_url or ""}
+            "seconds": round(time.time() - started, 1), "es": redact_url(args.es_url or "")}
     text = report.markdown(rows, meta)
     Path(args.out).write_text(text, encoding="utf-8")
     if args.json:

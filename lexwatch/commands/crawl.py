@@ -9,18 +9,21 @@ from lexwatch.cli import CliError
 
 
 def register(sub, common):
+    from lexwatch.outlets import outlets
+    names = ", ".join(outlets())
+    sites = ", ".join(s.key for o in outlets().values() for s in o.sites)
     p = sub.add_parser("crawl", parents=[common], help="crawl outlets into the store",
-                       description="Crawl Report, Kazinform and Kursiv (default: all) through their sitemaps, "
+                       description="Crawl the registry's outlets (default: all) through their sitemaps, "
                                    "feeds and listings, politely and incrementally: stored articles are not "
                                    "fetched again unless their sitemap says they changed. All outlets run "
                                    "together in one process; progress goes to stderr.")
-    p.add_argument("outlets", nargs="*", metavar="OUTLET", help="report, kazinform, kursiv (default: all)")
+    p.add_argument("outlets", nargs="*", metavar="OUTLET", help=f"{names} (default: all)")
     p.add_argument("--lang", help="editions to crawl, e.g. az,ru,en (kz or kk for Kazakh; default: all)")
     p.add_argument("--since", help="first publication day, YYYY-MM-DD (local time of the outlet)")
     p.add_argument("--until", help="last publication day, YYYY-MM-DD")
     p.add_argument("--base-url", action="append", default=[], metavar="SITE=URL",
-                   help="crawl URL instead of the real site, e.g. report=http://127.0.0.1:8001 "
-                        "(sites: report, kazinform, kursiv, kursiv-uz); repeatable")
+                   help="crawl URL instead of the real site, e.g. SITE=http://127.0.0.1:8001 "
+                        f"(sites: {sites}); repeatable")
     p.add_argument("--sources", help="subset of sitemaps,feeds,listings,archive (default: all)")
     p.add_argument("--jobdir", help="directory for pausable/resumable crawl state (one subdirectory per outlet)")
     p.add_argument("--warc-dir", help="where every fetched article response is kept as WARC "

@@ -1,7 +1,7 @@
 """`lexwatch dashboards` — Kibana saved objects for the Elasticsearch index (see docs/kibana.md).
 
     export   regenerate dashboards/lexwatch.ndjson from dashboards/spec.py
-    import   post it to Kibana (--kibana URL [--space] [--api-key | --user USER:PASSWORD])
+    import   post it to Kibana (--kibana URL [--space]; credentials from LEXWATCH_KIBANA_* or LEXWATCH_CONFIG)
     check    prove the objects against Elasticsearch (--store http://127.0.0.1:9200)
 """
 from __future__ import annotations
@@ -23,12 +23,14 @@ def register(sub, common):
     imp = actions.add_parser("import", parents=[common], help="import the NDJSON into Kibana (overwriting)")
     imp.add_argument("--kibana", required=True, metavar="URL", help="Kibana's base URL, e.g. http://localhost:5601")
     imp.add_argument("--space", help="Kibana space id (default: the default space)")
-    imp.add_argument("--api-key", default=os.environ.get("LEXWATCH_KIBANA_API_KEY"),
-                     help="API key, base64 id:key as Kibana shows it (env LEXWATCH_KIBANA_API_KEY)")
-    imp.add_argument("--user", default=os.environ.get("LEXWATCH_KIBANA_USER"),
-                     help="USER:PASSWORD for basic authentication (env LEXWATCH_KIBANA_USER)")
+    imp.add_argument("--api-key", help="API key, base64 id:key as Kibana shows it; better in the environment "
+                     "(LEXWATCH_KIBANA_API_KEY) or LEXWATCH_CONFIG's [kibana] table: other users see arguments")
+    imp.add_argument("--user", help="USER[:PASSWORD] for basic authentication; better LEXWATCH_KIBANA_USER and "
+                     "LEXWATCH_KIBANA_PASSWORD (or user:password@ in the URL, or LEXWATCH_CONFIG)")
+    imp.add_argument("--ca-certs", metavar="PEM", help="CA file for Kibana's certificate (env LEXWATCH_KIBANA_CA_CERTS)")
     imp.add_argument("--file", type=Path, default=NDJSON_PATH, help="NDJSON to import (default: lexwatch's)")
-    imp.add_argument("--insecure", action="store_true", help="do not verify Kibana's TLS certificate")
+    imp.add_argument("--insecure", action="store_true", help="do not verify Kibana's TLS certificate (warns on "
+                     "every run; env LEXWATCH_KIBANA_INSECURE=1)")
 
     chk = actions.add_parser("check", parents=[common], help="prove fields and queries on Elasticsearch")
     chk.add_argument("--file", type=Path, default=NDJSON_PATH, help="NDJSON to check (default: lexwatch's)")
@@ -44,9 +46,12 @@ def run(args):
         return 0
     if args.action == "import":
         from lexwatch.dashboards.importer import ImportError_, import_objects
+        if args.api_key or (args.user and ":" in args.user):
+            print("lexwatch dashboards: warning: a secret given as an argument is visible to other users of this "
+                  "machine; use LEXWATCH_KIBANA_API_KEY / LEXWATCH_KIBANA_PASSWORD or LEXWATCH_CONFIG", file=sys.stderr)
         try:
             outcome = import_objects(args.kibana, args.file, space=args.space, api_key=args.api_key,
-                                     user=args.user, verify_tls=not args.insecure)
+                                     user=args.user, verify_tls=not args.insecure, ca_certs=args.ca_certs)
         except ImportError_ as exc:
             raise CliError(str(exc)) from None
         for r in outcome:

@@ -16,7 +16,7 @@ REPLICA_PORT = 18701
 
 def register(sub, common):
     p = sub.add_parser("demo", parents=[common], help="crawl the bundled replica sites and show the timeline",
-                       description="Start local replicas of Report, Kazinform and Kursiv on 127.0.0.1, crawl "
+                       description="Start local replicas of the registry's outlets on 127.0.0.1, crawl "
                                    "them into DIR/lexwatch.db (WARCs and logs beside it), print the timeline "
                                    "of deepfake-regulation developments and serve the search page.")
     p.add_argument("--data", default="./data", metavar="DIR", help="where the store, WARCs and logs go")
@@ -44,7 +44,7 @@ def run(args):
         print(f"replica sites: {', '.join(f'{k} {v}' for k, v in sorted(replicas.base_urls.items()))}",
               file=sys.stderr)
         # Local replicas need no politeness delays: the crawl takes seconds instead of minutes.
-        stats = crawl(None, store_url=store_url, base_urls=replicas.base_urls, warc_dir=str(data / "warc"),
+        stats = crawl(replicas.outlets, store_url=store_url, base_urls=replicas.base_urls, warc_dir=str(data / "warc"),
                       log_file=str(data / "crawl.log"), settings=REPLICA_SETTINGS, progress=5)
     finally:
         replicas.stop()

@@ -13,7 +13,8 @@ def _csv(value: str) -> list[str]:
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters")
     group.add_argument("--lang", type=_csv, default=[], metavar="az,ru,en", help="detected article language(s)")
-    group.add_argument("--outlet", type=_csv, default=[], metavar="report,kazinform,kursiv")
+    group.add_argument("--outlet", type=_csv, default=[], metavar="OUTLET,…",
+                       help="outlet name(s) of the registry (lexwatch/outlets/; `lexwatch sites list`)")
     group.add_argument("--country", type=_csv, default=[], metavar="AZ,KZ",
                        help="jurisdiction(s), ISO 3166-1 alpha-2")
     group.add_argument("--stage", type=_csv, default=[], metavar="proposal,adopted,…",

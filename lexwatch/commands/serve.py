@@ -50,7 +50,8 @@ def run(args):
         logging.basicConfig(level=logging.INFO, format="%(message)s")
         host, port = server.server_address[:2]
         shown = f"[{host}]" if ":" in str(host) else host
-        print(f"lexwatch serve: {store.url} at http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+        from lexwatch.urls import redact_url
+        print(f"lexwatch serve: {redact_url(store.url)} at http://{shown}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

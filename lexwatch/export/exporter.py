@@ -14,6 +14,7 @@ from typing import Any, Iterator, TextIO
 from lexwatch.index.store import Filters, Store
 from lexwatch import SCHEMA_VERSION, __version__
 from lexwatch.article import Article
+from lexwatch.urls import redact_url
 from lexwatch.export.columns import check_fields
 from lexwatch.export.files import (ExportError, StagedFile, fsync_path, is_disk_full, output_path,
                                    refuse_overwrite, sha256_of)
@@ -59,7 +60,7 @@ def export_articles(store: Store, fmt: str, out: str | Path, *, query: str = "",
                                       f"export {fmt}", progress), counter)
     manifest: dict[str, Any] = {
         "format": fmt, "query": query, "filters": filters.to_dict(), "fields": chosen if fmt != "warc" else None,
-        "schema_version": SCHEMA_VERSION, "lexwatch_version": __version__, "store": _safe_store(store.url),
+        "schema_version": SCHEMA_VERSION, "lexwatch_version": __version__, "store": redact_url(store.url),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     staged: list[StagedFile] = []
     try:
@@ -104,11 +105,3 @@ def _write(fmt, articles, data, fields, bom, warc_root, query, filters) -> dict[
                          "articles_without_capture": stats.articles - stats.captured, "sources": stats.sources}}
     return {}
 
-
-def _safe_store(url: str) -> str:
-    """The store URL without credentials (an ES URL may carry user:password@)."""
-    from urllib.parse import urlsplit, urlunsplit
-    parts = urlsplit(url)
-    if not (parts.password or parts.username):
-        return url
-    return urlunsplit(parts._replace(netloc=(parts.hostname or "") + (f":{parts.port}" if parts.port else "")))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from lexwatch.article import Article
+from lexwatch.outlets import outlets
 
 SENTENCES = {
     "az": ["Milli Məclis süni intellektlə yaradılmış saxta görüntülərə görə cinayət məsuliyyətini müzakirə edir.",
@@ -33,16 +34,16 @@ SENTENCES = {
            "Creating deepfakes without consent would be punishable by fines of 3,000 to 7,000 manats.",
            "Officials said labelling duties for synthetic media would follow the EU AI Act."],
 }
-OUTLETS = (("report", "https://report.az/{lang}/news/", "+04:00", "AZ"),
-           ("kazinform", "https://www.inform.kz/{lang}/", "+05:00", "KZ"),
-           ("kursiv", "https://kz.kursiv.media/{lang}/", "+05:00", "KZ"))
+# (name, URL pattern, zone, country): the registry's first outlet of each country
+OUTLETS = tuple((o.name, o.sites[0].base_url + "/{lang}/", o.utc_offset, o.country) for o in
+                {o.country: o for o in reversed(list(outlets().values()))}.values())
 
 
 def synthetic_articles(n: int) -> Iterator[Article]:
     """n tagged articles of news length (about 2.5 KB of body each), spread over outlets, languages and days."""
     for i in range(n):
         lang = ("az", "ru", "en")[i % 3]
-        outlet, base, offset, country = OUTLETS[i % 3]
+        outlet, base, offset, country = OUTLETS[i % len(OUTLETS)]
         body = " ".join(SENTENCES[lang][(i + k) % 3] for k in range(24))
         day = 1 + i % 28
         yield Article(url=f"{base.format(lang=lang)}deepfake-{i}", outlet=outlet, edition=lang, language=lang,

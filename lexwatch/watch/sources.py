@@ -1,7 +1,5 @@
-"""What `lexwatch watch` polls, per outlet and edition: feeds and sitemaps from the outlet registry.
-
-The only place the watch service reads crawler/publishers.py (being turned into a data registry):
-when that lands, `poll_targets` is the one function to adapt.
+"""What `lexwatch watch` polls, per outlet and edition: feeds and sitemaps from the outlet registry
+(lexwatch/outlets/). The only place the watch service reads outlet facts.
 """
 from __future__ import annotations
 
@@ -18,15 +16,15 @@ class Target:
 
 
 def outlets() -> list[str]:
-    from lexwatch.crawler.publishers import PUBLISHERS
-    return list(PUBLISHERS)
+    from lexwatch.outlets import outlets as registry
+    return list(registry())
 
 
 def poll_targets(outlet: str) -> list[Target]:
     """Every feed and sitemap the outlet's editions publish (what one idle poll asks for, at most)."""
-    from lexwatch.crawler.publishers import PUBLISHERS
+    from lexwatch.outlets import outlets as registry
     out: list[Target] = []
-    for site in PUBLISHERS[outlet].sites:
+    for site in registry()[outlet].sites:
         out += [Target(outlet, site.key, "*", "sitemap", path) for path in site.sitemaps]
         for edition in site.editions:
             out += [Target(outlet, site.key, edition.lang, "feed", path) for path in edition.feeds]

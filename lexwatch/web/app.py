@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, urlencode
 
 from lexwatch.index.store import QueryError, Store, StoreError
+from lexwatch.urls import redact
 from lexwatch import __version__
 from lexwatch.web import api
 from lexwatch.web.openapi import openapi_document
@@ -83,8 +84,9 @@ class WebApp:
         except (ParamError, QueryError) as exc:
             response = self.error(400, str(exc), wants_json)
         except StoreError as exc:
-            log.warning("store error: %s", exc)
-            response = self.error(503, f"the store is not available: {exc}", wants_json)
+            problem = redact(str(exc))   # the page and the log never show a store's credentials
+            log.warning("store error: %s", problem)
+            response = self.error(503, f"the store is not available: {problem}", wants_json)
         except Exception:  # never a traceback to the client; the server log has it
             log.error("internal error on %s\n%s", path, traceback.format_exc())
             response = self.error(500, "internal error; see the server log", wants_json)

@@ -26,7 +26,7 @@ FILTER_PARAMETERS = [
     _param("country", "Two-letter jurisdiction code; repeat (or separate by commas) for any of several.",
            {"type": "string", "pattern": "^[A-Za-z]{2}$"}, many=True),
     _param("stage", "Legislative stage; repeatable.", {"type": "string", "enum": list(STAGES)}, many=True),
-    _param("outlet", "Outlet name such as report, kazinform, kursiv; repeatable.", {"type": "string"}, many=True),
+    _param("outlet", "Outlet name of the registry (lexwatch/outlets/); repeatable.", {"type": "string"}, many=True),
     _param("lang", "Article language (ISO 639-1); repeatable.", {"type": "string"}, many=True),
     _param("from", "First local publication day, inclusive.", {"type": "string", "format": "date"}),
     _param("to", "Last local publication day, inclusive.", {"type": "string", "format": "date"}),

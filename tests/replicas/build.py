@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OUTLETS = ("report", "kazinform", "kursiv")
+OUTLETS = tuple(sorted(p.parent.name for p in HERE.glob("*/stories.toml")))   # every replica with stories
 DAYS = (1, 2)
 
 
@@ -108,6 +108,8 @@ def load_pages(outlet: str, markup) -> tuple[dict, list[Page]]:
             version = story.get(lang)
             if not version:
                 continue
+            # an edition on a host of its own (kaz.inform.kz) belongs to that site
+            lang_site = getattr(markup, "LANG_SITES", {}).get((site, lang), site)
             section = markup.section(data, story, lang)
             path = markup.article_path(data, story, lang, version, published)
             update = None
@@ -115,9 +117,9 @@ def load_pages(outlet: str, markup) -> tuple[dict, list[Page]]:
                 up = story["update"]
                 update = (up["day"], local(up["modified"], offset), " ".join(up[lang].split()))
             flags = {k: story[k] for k in ("broken", "robots", "cp1251", "fail_once", "old_path", "tracking",
-                                           "missing_link", "offsite_link") if k in story}
+                                           "missing_link", "offsite_link", "amp") if k in story}
             flags.update(version.get("flags", {}))
-            pages.append(Page(story, lang, site, markup.SITES[site], path, version["title"],
+            pages.append(Page(story, lang, lang_site, markup.SITES[lang_site], path, version["title"],
                               paragraphs(version["body"]), published, modified, story.get("day", 1),
                               section, dates, flags, update))
     return data, pages

@@ -1,8 +1,9 @@
-"""Kazinform (www.inform.kz) replica markup: /ru/, /kz/ (Kazakh), /en/; URLs /ru/{slug}-{hex id}.
+"""Kazinform replica markup: www.inform.kz /ru/ and /en/ with URLs /ru/{slug}-{hex id} (some Russian
+ones /ru/{slug} without an id); the Kazakh edition on its own host kaz.inform.kz, /news/{slug}-{hex id}/.
 
 Noise as on the real pages: currency and weather ticker, a 'Лента новостей' column of bare times,
 'Читайте также' items with their own dates, РУС/ҚАЗ/ENG switch, cookie banner, footer. The news
-feed /ru/lenta paginates as /ru/lenta/{n}; /ru/archive?date=DD.MM.YYYY lists one day.
+feed /ru/lenta paginates as /ru/lenta/{n} (kaz.inform.kz: /lenta); /ru/archive?date=DD.MM.YYYY lists one day.
 """
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from html import escape
 from build import (DAYS, HTML, RSS, TEXT, XML, Page, author_of, body_html, chunks, day_month_year, head, hex_id,
                    newest_first, rss, sitemap_index, translations, urlset)
 
-SITES = {"kazinform": "https://www.inform.kz"}
+SITES = {"kazinform": "https://www.inform.kz", "kazinform-kaz": "https://kaz.inform.kz"}
 DEFAULT_SITE = "kazinform"
 LANGS = {"kazinform": ("ru", "kk", "en")}
+LANG_SITES = {("kazinform", "kk"): "kazinform-kaz"}
+SITE_OF = {"ru": "kazinform", "kk": "kazinform-kaz", "en": "kazinform"}
+ORIGIN = {lang: SITES[key] for lang, key in SITE_OF.items()}
 UTC_OFFSET = "+05:00"
-PREFIX = {"ru": "/ru", "kk": "/kz", "en": "/en"}
+PREFIX = {"ru": "/ru", "kk": "", "en": "/en"}
 PAGE_SIZE = 6
 PUBLISHER = "Kazinform"
 WORDS = {
@@ -45,7 +49,12 @@ def section(data: dict, story: dict, lang: str) -> tuple[str, str]:
 
 
 def article_path(data: dict, story: dict, lang: str, version: dict, published) -> str:
-    return f"{PREFIX[lang]}/{version['slug']}-{version.get('id') or hex_id(story['key'], lang)}"
+    story_id = version.get('id') or hex_id(story['key'], lang)
+    if lang == "kk":
+        return f"/news/{version['slug']}-{story_id}/"
+    if version.get("no_id"):
+        return f"{PREFIX[lang]}/{version['slug']}"
+    return f"{PREFIX[lang]}/{version['slug']}-{story_id}"
 
 
 def dateline(page: Page) -> str:
@@ -63,14 +72,14 @@ def _link(page: Page) -> str:
 
 def _top(lang: str) -> str:
     w = WORDS[lang]
-    switch = " ".join(f'<a href="https://www.inform.kz{PREFIX[x]}/">{label}</a>'
+    switch = " ".join(f'<a href="{ORIGIN[x]}{PREFIX[x]}/">{label}</a>'
                       for x, label in zip(PREFIX, w["switch"]))
     return f"""<div class="cookie-notice"><span>{w['cookie']}</span><button>{w['ok']}</button></div>
 <header class="header">
   <div class="header__top"><span class="rates">USD 512.35 ▲ EUR 553.12 ▼ RUB 6.21</span> <span class="weather">{w['weather']}</span></div>
-  <a class="logo" href="https://www.inform.kz{PREFIX[lang]}/">Kazinform</a>
+  <a class="logo" href="{ORIGIN[lang]}{PREFIX[lang]}/">Kazinform</a>
   <nav class="lang">{switch}</nav>
-  <nav class="menu"><a href="https://www.inform.kz{PREFIX[lang]}/lenta">{w['lenta']}</a></nav>
+  <nav class="menu"><a href="{ORIGIN[lang]}{PREFIX[lang]}/lenta">{w['lenta']}</a></nav>
 </header>"""
 
 
@@ -101,7 +110,7 @@ def render_article(page: Page, day: int, ctx: Context) -> str:
 {_top(page.lang)}
 <div class="layout">
 <main class="article">
-  <div class="article__breadcrumbs"><a href="https://www.inform.kz{PREFIX[page.lang]}/">Kazinform</a> / {escape(page.section[1])}</div>
+  <div class="article__breadcrumbs"><a href="{ORIGIN[page.lang]}{PREFIX[page.lang]}/">Kazinform</a> / {escape(page.section[1])}</div>
   <h1 class="article__title">{escape(page.title)}</h1>
   <div class="article__info"><span class="article__date">{dateline(page)}</span> <span class="article__views">1 248</span> {switch}</div>
   <div class="article__body-text">
@@ -149,55 +158,60 @@ def _listing(lang: str, title: str, items: list[Page], nav: str) -> str:
 
 
 def build_site_files(sites: dict, pages: list[Page], ctx: Context) -> None:
-    site = sites["kazinform"]
     listed = [p for p in pages if not p.flags.get("missing_link")]
     for lang, prefix in PREFIX.items():
+        site, origin = sites[SITE_OF[lang]], ORIGIN[lang]
         w = WORDS[lang]
         lenta, feeds, archive = {}, {}, {}
         for day in DAYS:
             edition = newest_first([p for p in listed if p.lang == lang and p.on(day)])
             groups = chunks(edition, PAGE_SIZE)
             for number, group in enumerate(groups, start=1):
-                nav = (f'<a class="pagination__next" href="https://www.inform.kz{prefix}/lenta/{number + 1}">{w["next"]}</a>'
+                nav = (f'<a class="pagination__next" href="{origin}{prefix}/lenta/{number + 1}">{w["next"]}</a>'
                        if number < len(groups) else "")
                 path = f"{prefix}/lenta" + ("" if number == 1 else f"/{number}")
                 lenta.setdefault(path, {})[day] = (_listing(lang, w["lenta"], group, nav), HTML)
-            feeds[day] = (rss(f"Kazinform — {w['lenta']}", f"https://www.inform.kz{prefix}/", lang, edition[:10], day), RSS)
-            for date in sorted({p.published.date() for p in edition}):
+            feeds[day] = (rss(f"Kazinform — {w['lenta']}", f"{origin}{prefix}/", lang, edition[:10], day), RSS)
+            # kaz.inform.kz has no dated archive the registry knows
+            for date in ([] if lang == "kk" else sorted({p.published.date() for p in edition})):
                 items = [p for p in edition if p.published.date() == date]
                 path = f"{prefix}/archive?date={date:%d.%m.%Y}"
                 archive.setdefault(path, {})[day] = (_listing(lang, f"{w['archive']} {date:%d.%m.%Y}", items, ""), HTML)
         for path, content in {**lenta, **archive}.items():
             site.add(path, content)
-        empty = _listing(lang, w["archive"], [], "")
-        site.add(f"{prefix}/archive", {d: (empty, HTML) for d in DAYS}, any_query=True)
+        if lang != "kk":
+            empty = _listing(lang, w["archive"], [], "")
+            site.add(f"{prefix}/archive", {d: (empty, HTML) for d in DAYS}, any_query=True)
         site.add(f"{prefix}/rss/", feeds, **{f"day{d}": {"last_modified": _newest(listed, lang, d)} for d in DAYS})
-    index = {}
-    children: dict[str, dict] = {}
-    for day in DAYS:
-        live = [p for p in listed if p.on(day)]
-        entries = []
-        for lang, prefix in PREFIX.items():
-            edition = newest_first([p for p in live if p.lang == lang])
-            news_path = f"/sitemaps/google-news_{prefix.strip('/')}.xml"
-            children.setdefault(news_path, {})[day] = (urlset(edition[:6], day, news=PUBLISHER), XML)
-            entries.append((f"https://www.inform.kz{news_path}", max(p.lastmod(day) for p in edition[:6])))
-            for year in sorted({p.published.year for p in edition}):
-                group = [p for p in edition if p.published.year == year]
-                path = f"/sitemaps/sitemap-{prefix.strip('/')}-{year}.xml"
-                children.setdefault(path, {})[day] = (urlset(group, day), XML)
-                entries.append((f"https://www.inform.kz{path}", max(p.lastmod(day) for p in group)))
-        index[day] = (sitemap_index(entries), XML)
-    for path, content in children.items():
-        site.add(path, content)
-    site.add("/sitemap.xml", index)
-    robots = """User-agent: *
+    for key, origin in SITES.items():
+        langs = [lang for lang in PREFIX if SITE_OF[lang] == key]
+        index = {}
+        children: dict[str, dict] = {}
+        for day in DAYS:
+            live = [p for p in listed if p.on(day)]
+            entries = []
+            for lang in langs:
+                name = {"ru": "ru", "en": "en", "kk": "kz"}[lang]
+                edition = newest_first([p for p in live if p.lang == lang])
+                news_path = f"/sitemaps/google-news_{name}.xml"
+                children.setdefault(news_path, {})[day] = (urlset(edition[:6], day, news=PUBLISHER), XML)
+                entries.append((f"{origin}{news_path}", max(p.lastmod(day) for p in edition[:6])))
+                for year in sorted({p.published.year for p in edition}):
+                    group = [p for p in edition if p.published.year == year]
+                    path = f"/sitemaps/sitemap-{name}-{year}.xml"
+                    children.setdefault(path, {})[day] = (urlset(group, day), XML)
+                    entries.append((f"{origin}{path}", max(p.lastmod(day) for p in group)))
+            index[day] = (sitemap_index(entries), XML)
+        for path, content in children.items():
+            sites[key].add(path, content)
+        sites[key].add("/sitemap.xml", index)
+        robots = f"""User-agent: *
 Disallow: /search
 Disallow: /*/preview/
 Disallow: /admin/
-Sitemap: https://www.inform.kz/sitemap.xml
+Sitemap: {origin}/sitemap.xml
 """
-    site.add("/robots.txt", {d: (robots, TEXT) for d in DAYS})
+        sites[key].add("/robots.txt", {d: (robots, TEXT) for d in DAYS})
 
 
 def _newest(pages: list[Page], lang: str, day: int) -> str:

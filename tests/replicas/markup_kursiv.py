@@ -113,7 +113,9 @@ def render_article(page: Page, day: int, ctx: Context) -> str:
 
 
 def _card(page: Page, day: int) -> str:
-    return (f'<article class="post-card"><a class="post-card__link" href="{escape(page.url)}">{escape(page.title)}</a>'
+    # a story flagged `amp` is linked by its AMP variant, .../{YYYY-MM-DD}/{slug}/amp, as shared links often are
+    href = page.url + "amp" if page.flags.get("amp") else page.url
+    return (f'<article class="post-card"><a class="post-card__link" href="{escape(href)}">{escape(page.title)}</a>'
             f'<p class="post-card__excerpt">{escape(page.text(day)[0][:120])} ...</p>'
             f'<span class="post-card__date">{page.published:%d.%m.%Y}</span></article>')
 
@@ -140,6 +142,9 @@ def _listing(site: str, lang: str, title: str, items: list[Page], day: int, next
 
 
 def build_site_files(sites: dict, pages: list[Page], ctx: Context) -> None:
+    for page in pages:   # the AMP variant of a story: the same article, canonical link to the story
+        if page.flags.get("amp"):
+            sites[page.site].add(page.path + "amp", {d: (render_article(page, d, ctx), HTML) for d in DAYS if page.on(d)})
     for key, site in sites.items():
         origin = _origin(key)
         index_by_lang: dict[str, dict] = {}
