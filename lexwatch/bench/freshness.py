@@ -61,7 +61,7 @@ def build_replicas(workdir: Path, stories: int, seed: int) -> Path:
         text = text.replace(f"day = {FIRST_NEW_DAY}\n", f"day = {day}\n")
         on = (date.fromisoformat(DATE) + timedelta(days=day - FIRST_NEW_DAY)).isoformat()
         extra.setdefault(outlet, []).append(text.replace(DATE, on))
-    for outlet in ("report", "kazinform", "kursiv"):
+    for outlet in sorted({rotation[0] for rotation in ROTATION}):   # the outlets the stories rotate over
         (root / outlet).mkdir()
         stories_toml = (REPLICA_ROOT / outlet / "stories.toml").read_text(encoding="utf-8")
         (root / outlet / "stories.toml").write_text(stories_toml + "".join(extra.get(outlet, [])), encoding="utf-8")

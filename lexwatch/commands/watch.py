@@ -1,6 +1,7 @@
 """`lexwatch watch` — keep polling the outlets and alert as news arrives (lexwatch/watch/, docs/watch.md)."""
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import sys
@@ -33,15 +34,10 @@ def register(sub, common):
                    "for the digests' links")
     p.add_argument("--operator", default="", metavar="a@b.org[,…]",
                    help="told by mail (once) when a site fails several polls in a row")
-    p.add_argument("--max-polls", type=int, help=argparse_hidden())
+    p.add_argument("--max-polls", type=int, help=argparse.SUPPRESS)   # stop after N polls (tests, bench)
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a crawl setting for every poll (as scrapy -s), e.g. DOWNLOAD_DELAY=2")
     p.set_defaults(func=run)
-
-
-def argparse_hidden():
-    import argparse
-    return argparse.SUPPRESS
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:
