@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from lexwatch.crawler.pipelines.analyze import analyze
+from lexwatch.developments.step import attach
 from lexwatch.crawler.warc import read_responses, warc_files
 from lexwatch.urls import canonical_url
 
@@ -32,6 +33,7 @@ def reprocess(warc_dir: str | Path, store_url: str, batch_size: int = 200) -> di
     with open_store(store_url) as store:
         def flush() -> None:
             report = store.upsert(batch)
+            attach(store, batch)   # the GROUP step: a retagged article may change development
             stats["created"] += report.created
             stats["updated"] += report.updated
             stats["unchanged"] += report.unchanged

@@ -156,6 +156,7 @@ class ElasticsearchStore(YearlyLayout, Migration, Store):
                 templates = []
             for template in templates:
                 self.es.indices.delete_index_template(name=template["name"])
+            self._developments.drop()
         self._ready = False
         self._generation = None
         self._known.clear()
@@ -430,6 +431,30 @@ class ElasticsearchStore(YearlyLayout, Migration, Store):
         with self._guard("reading index settings"):
             settings = self.es.indices.get_settings(index=self.alias, name="index.number_of_shards")
         return sum(int(v["settings"]["index"]["number_of_shards"]) for v in settings.values())
+
+    # -- developments: index/es_developments.py -----------------------------------------------
+    @property
+    def _developments(self):
+        from lexwatch.index.es_developments import EsDevelopments
+        if not hasattr(self, "_developments_index"):
+            self._developments_index = EsDevelopments(self.es, self.alias, self.refresh)
+        return self._developments_index
+
+    def developments_touching(self, article_ids, blocks):
+        with self._guard("reading developments"):
+            return self._developments.touching(article_ids, blocks)
+
+    def replace_developments(self, remove_ids, developments):
+        with self._guard("writing developments"):
+            self._developments.replace(remove_ids, developments)
+
+    def list_developments(self, query=None, members=True):
+        with self._guard("reading developments"):
+            return self._developments.list(query, members)
+
+    def clear_developments(self):
+        with self._guard("deleting developments"):
+            self._developments.clear()
 
     def close(self) -> None:
         """A last refresh for writes made with refresh off (callers that need the guarantee call

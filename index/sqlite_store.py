@@ -626,6 +626,30 @@ class SqliteStore(Store):
                 return
             keyset, after = "(a.published_ts, a.id) > (?, ?)", [rows[-1][1], rows[-1][2]]
 
+    # -- developments: index/sqlite_developments.py ------------------------------------------
+    @property
+    def _developments(self):
+        from lexwatch.index.sqlite_developments import SqliteDevelopments
+        if not hasattr(self, "_developments_tables"):
+            self._developments_tables = SqliteDevelopments(self.db)
+        return self._developments_tables
+
+    def developments_touching(self, article_ids, blocks):
+        with self._guard():
+            return self._developments.touching(article_ids, blocks)
+
+    def replace_developments(self, remove_ids, developments):
+        with self._guard():
+            self._developments.replace(remove_ids, developments)
+
+    def list_developments(self, query=None, members=True):
+        with self._guard():
+            return self._developments.list(query, members)
+
+    def clear_developments(self):
+        with self._guard():
+            self._developments.clear()
+
     def close(self) -> None:
         try:
             self.db.close()

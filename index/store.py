@@ -171,6 +171,21 @@ class Store(ABC):
         StoreError when that cannot be ensured. A crawl (and each watch poll) calls it before it
         returns, so whoever reads next sees all it stored. SQLite: a committed write is visible."""
 
+    # -- developments (lexwatch.developments): index/sqlite_developments.py, index/es_developments.py
+    @abstractmethod
+    def developments_touching(self, article_ids: list[str], blocks: list[str]) -> list[Any]:
+        """Developments holding or linking any of `article_ids`, or in any of `blocks`."""
+
+    @abstractmethod
+    def replace_developments(self, remove_ids: list[str], developments: list[Any]) -> None: ...
+
+    @abstractmethod
+    def list_developments(self, query: Any = None, members: bool = True) -> list[Any]:
+        """Developments matching a DevelopmentQuery (all when None), oldest first."""
+
+    @abstractmethod
+    def clear_developments(self) -> None: ...
+
     def close(self) -> None:
         pass
 

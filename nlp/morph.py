@@ -46,6 +46,24 @@ def russian_lemma(word: str) -> str:
     return _morph().parse(word)[0].normal_form.replace("ё", "е")
 
 
+@lru_cache(maxsize=50_000)
+def russian_name_tags(word: str) -> frozenset[str]:
+    """Which of first name, surname, patronymic, place, organisation pymorphy3's likelier readings
+    of `word` are ('Name', 'Surn', 'Patr', 'Geox', 'Orgn'); the first reading's place or organisation
+    tag is reported as 'Geox!' / 'Orgn!'."""
+    parses = _morph().parse(word.lower())[:3]
+    tags = {g for p in parses for g in ("Name", "Surn", "Patr") if g in p.tag}
+    if parses and parses[0].score >= 0.5:
+        tags.update(f"{g}!" for g in ("Geox", "Orgn") if g in parses[0].tag)
+    return frozenset(tags)
+
+
+@lru_cache(maxsize=20_000)
+def russian_future(word: str) -> bool:
+    """A verb form in the future tense (примут, вступит): tense the lemma drops."""
+    return _morph().parse(word)[0].tag.tense == "futr"
+
+
 @lru_cache(maxsize=200_000)
 def english_stem(word: str) -> str:
     return _english().stemWord(word)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from lexwatch.nlp.quantities import MONEY_UNITS, Quantity, find_quantities
 
+# Words that bind two kinds of sanction to one term. Not a comma: in 'restriction of liberty, or
+# imprisonment for up to three years' the list's first item states no term of its own.
+KIND_JOINERS = frozenset({"or", "или", "либо", "və", "ya", "yaxud", "немесе", "не"})
 TIME_KINDS = {
     "years": ("imprisonment", "restriction_of_liberty", "correctional_labour", "arrest", "community_service"),
     "months": ("imprisonment", "restriction_of_liberty", "correctional_labour", "arrest"),
@@ -18,6 +21,8 @@ TIME_KINDS = {
 GENERIC_KIND = {"years": "imprisonment", "months": "imprisonment", "days": "arrest", "hours": "community_service"}
 GENERIC_HANDICAP = 3   # 'наказание ... ограничение свободы сроком на 2 года': the specific word decides
 MAX_CUE_DISTANCE = 20  # tokens; further than this a cue belongs to another clause
+LIST_ITEM_TOKENS = 24  # a line this short with an amount and no cue is an item of a list of penalties
+LIST_LEAD_LOOKBACK = 6  # list items a lead line may head
 
 
 def _kinds_for(unit: str) -> tuple[str, ...]:
@@ -28,8 +33,10 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
     """Penalty dicts per the Article schema. `sentences`: start tokens of sentences to read
     (None = all)."""
     strings = analyzer.nlp.vocab.strings
-    cues = [(strings[m][5:], s, e) for m, s, e in matches if strings[m].startswith("KIND_")]
+    cues = [(strings[m][5:], s, e) for m, s, e in matches if strings[m].startswith("KIND_")
+            and not (strings[m] == "KIND_not_penalty" and _inside_compound(doc, s))]
     penalties: list[tuple[dict, bool]] = []
+    terms: list[tuple[int, dict]] = []           # (token, penalty) of stated terms, for 'the same period'
     for q in find_quantities(doc, analyzer, matches):
         if q.consumed:
             continue
@@ -37,10 +44,16 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
         if sentences is not None and sent.start not in sentences:
             continue
         kind = _nearest_kind(q, cues, sent)
+        if kind is None and _looks_listed(doc, sent, q) and not _has_cue(cues, sent):
+            kind = _kind_from_list_lead(q, cues, doc, sent)
         if kind is None:
             continue
         penalties.append((_as_dict(q, kind, doc, cues), q.approx))
-    exact = {(p["kind"], p["unit"]) for p, approx in penalties if not approx}
+        if q.unit not in MONEY_UNITS:
+            terms.append((q.start, penalties[-1][0]))
+            for other in _coordinated_kinds(q, kind, cues, doc, sent):
+                penalties.append(({**penalties[-1][0], "kind": other}, q.approx))
+    penalties += [(p, False) for p in _same_terms(doc, strings, matches, cues, terms, sentences)]
     exact_kinds = {p["kind"] for p, approx in penalties if not approx}
     out: list[dict] = []
     seen = set()
@@ -53,11 +66,89 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
             continue
         seen.add(key)
         out.append(p)
-    del exact
     return out
 
 
-def _nearest_kind(q: Quantity, cues, sent) -> str | None:
+def _same_terms(doc, strings, matches, cues, terms, sentences) -> list[dict]:
+    """'ограничение свободы на тот же срок', 'restriction of liberty for the same period': a second
+    kind of penalty that repeats the term stated just before it in the sentence."""
+    out = []
+    for m, s, e in matches:
+        if strings[m] != "SAME":
+            continue
+        sent = doc[s].sent
+        if sentences is not None and sent.start not in sentences:
+            continue
+        kinds = [(k, ks) for k, ks, ke in cues if k in TIME_KINDS["years"] and 0 <= s - ke <= 4]
+        earlier = [(t, p) for t, p in terms if sent.start <= t < s]
+        if not kinds or not earlier:
+            continue
+        kind, start = max(kinds, key=lambda k: k[1])
+        term = max(earlier, key=lambda x: x[0])[1]
+        if kind != term["kind"] and kind in _kinds_for(term["unit"]):
+            out.append({**term, "kind": kind, "equivalent": None, "text": doc[start:e].text})
+    return out
+
+
+def _coordinated_kinds(q: Quantity, kind: str, cues, doc, sent) -> list[str]:
+    """'ограничение свободы или лишение свободы до 3 лет': kinds joined by 'or' before one term
+    share it."""
+    allowed = _kinds_for(q.unit)
+    before = sorted((c for c in cues if c[1] >= sent.start and c[2] <= q.start and c[0] in allowed), key=lambda c: c[1])
+    mine = [c for c in before if c[0] == kind]
+    if not mine:
+        return []
+    chain = [mine[-1]]
+    out: list[str] = []
+    for other in reversed(before):
+        first = chain[-1]
+        if other[2] > first[1] or other[0] in out or other[0] == kind:
+            continue
+        gap = doc[other[2]:first[1]]
+        if 1 <= len(gap) <= 2 and all(t.lower_ in KIND_JOINERS for t in gap):
+            out.append(other[0])
+            chain.append(other)
+    return out
+
+
+BULLETS = frozenset("-–—•*·●▪►")
+
+
+def _looks_listed(doc, sent, q: Quantity) -> bool:
+    """A list item: a short line that opens with a bullet, or names who pays before a dash or a
+    colon ('Жеке тұлғаларға – 15 АЕК', 'individuals: 15 MRP')."""
+    if len(sent) > LIST_ITEM_TOKENS:
+        return False
+    return sent[0].text in BULLETS or any(t.text in BULLETS or t.text == ":" for t in doc[sent.start:q.start])
+
+
+def _inside_compound(doc, start: int) -> bool:
+    """'non-profit organisations' is not money that is not a penalty."""
+    return start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_
+
+
+def _has_cue(cues, sent) -> bool:
+    return any(sent.start <= s and e <= sent.end and kind != "not_penalty" for kind, s, e in cues)
+
+
+def _kind_from_list_lead(q: Quantity, cues, doc, sent) -> str | None:
+    """'Айыппұл мөлшері:' then one line per offender ('Жеке тұлғаларға – 15 АЕК (64 875 теңге)'):
+    an item takes its kind from the line that heads the list, the nearest earlier line with a cue
+    across at most LIST_LEAD_LOOKBACK other short lines."""
+    current = sent
+    for _ in range(LIST_LEAD_LOOKBACK):
+        if current.start == 0:
+            return None
+        current = doc[current.start - 1].sent
+        if _has_cue(cues, current):
+            anchor = Quantity(current.end, current.end, q.min, q.max, q.unit)
+            return _nearest_kind(anchor, cues, current, reach=len(current))
+        if len(current) > LIST_ITEM_TOKENS:
+            return None
+    return None
+
+
+def _nearest_kind(q: Quantity, cues, sent, reach: int = MAX_CUE_DISTANCE) -> str | None:
     allowed = _kinds_for(q.unit)
     if not allowed:
         return None
@@ -73,7 +164,7 @@ def _nearest_kind(q: Quantity, cues, sent) -> str | None:
             distance = s - q.end + 0.5      # a cue before the amount wins a tie
         else:
             distance = 0
-        if distance > MAX_CUE_DISTANCE + GENERIC_HANDICAP:
+        if distance > reach + GENERIC_HANDICAP:
             continue
         if kind == "generic":
             resolved = "fine" if q.unit in MONEY_UNITS else GENERIC_KIND.get(q.unit)

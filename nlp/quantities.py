@@ -9,8 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR", "MRP", "BRV"})
+MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR", "MRP", "BRV",
+                         "KRW", "CNY", "GBP", "TRY"})
 INDEX_UNITS = frozenset({"MRP", "BRV"})   # statutory units whose tenge/som value is often given in brackets
+TERM_UNITS = frozenset({"years", "months", "days", "hours"})
+PREFIX_SIGNS = frozenset({"$", "€", "£", "¥", "₩", "₺", "₸", "₽", "USD", "EUR"})
+LIST_JOINERS = frozenset({",", "and", "or", "и", "или", "либо", "və", "yaxud", "ya", "және", "немесе", "мен", "/"})
+UNIT_REACH = 12   # tokens: '10–50 тыс. рублей для граждан, 100–200 тыс. — для должностных лиц' says the unit once
 
 _DIGITS = re.compile(r"^\d+(?:[.,]\d+)*$")
 _GROUPED = re.compile(r"^\d{1,3}(?:([,.])\d{3})+$")
@@ -37,6 +42,7 @@ class Quantity:
     equivalent: dict | None = None
     consumed: bool = False
     numbers: list[Number] = field(default_factory=list)
+    group: int | None = None      # amounts of one enumeration ('30, 50, 70 and 200 MRP') share it
 
 
 def _digit_value(text: str, language: str) -> float | None:
@@ -146,12 +152,13 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
         lead = a.start
         if unit is None:   # '$5,000', 'USD 500', '€10 million'
             before = [u for u in spans.ending(a.start, "UNIT_")]
-            if before and doc[a.start - 1].text in ("$", "€", "USD", "EUR") or (before and before[0][0] in ("USD", "EUR")):
+            if before and (doc[a.start - 1].text in PREFIX_SIGNS or before[0][0] in ("USD", "EUR")
+                           or doc[a.start - 1].text == before[0][0]):      # '£18 million', 'KRW 30 million'
                 unit, lead = before[0][0], before[0][1]
                 end = a.end
-        from_mark = bound == "from"
+        from_mark = bound == "from" or (unit is None and doc[a.end - 1]._.bound == "from")   # 10 мыңнан
         i = end if unit else a.end
-        if unit and _is_age(doc, a, end):
+        if unit and (_is_age(doc, a, end) or _is_calendar(unit, a)):
             k += 1
             continue
         hop = i + 1 if i < len(doc) and doc[i].text in ("-", "–") else i     # 3 000-dən
@@ -159,6 +166,12 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
             from_mark, i = True, max(e for lab, e in spans.starting(hop, "MOD_") if lab == "from_after")
         pre, lead = _markers_before(spans, lead)
         from_mark = from_mark or "from" in pre
+        if unit is None and not from_mark:     # not 'between 200 and 400 euros'
+            listed = _enumeration(numbers, k, doc, spans)
+            if listed:
+                out += listed
+                k = numbers.index(listed[-1].numbers[0]) + 1
+                continue
         # A range: A [unit] (to|до|-|and-after-between) B unit, or A-from B-up-to (az/kk)
         conn = [e for lab, e in spans.starting(i, "MOD_") if lab == "to"]
         j = max(conn) if conn else i
@@ -167,10 +180,15 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
         b = by_start.get(j)
         if b is not None and (conn or from_mark or j > i):
             b_unit, b_end, b_bound = _unit_after(spans, doc, b.end)
+            if b_unit is None and unit is None and (a.scaled or b.scaled or from_mark):
+                unit = _unit_said_before(out, doc, a)
             if b_unit is None and unit is not None and not conn:
                 b = None
             elif unit is not None and b_unit is not None and b_unit != unit:
                 b = None
+            if b is not None and _is_calendar(b_unit or unit or "", b):
+                k = numbers.index(b) + 1
+                continue
             if b is not None and (b_unit or unit):
                 lo, hi = a.value, b.value
                 if b.scaled and not a.scaled and lo * (b.value / _base(b, doc, analyzer)) <= hi:
@@ -181,6 +199,8 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
                 out.append(q)
                 k = numbers.index(b) + 1
                 continue
+        if unit is None and a.scaled:
+            unit = _unit_said_before(out, doc, a)
         if unit is None:
             k += 1
             continue
@@ -192,6 +212,7 @@ def find_quantities(doc, analyzer, matches) -> list[Quantity]:
         _post_markers(spans, doc, q, None)
         out.append(q)
         k += 1
+    _attach_listed_equivalents(doc, out)
     _attach_equivalents(doc, out)
     return out
 
@@ -206,6 +227,46 @@ def _base(num: Number, doc, analyzer) -> float:
         if w is not None:
             return w
     return num.value
+
+
+def _enumeration(numbers: list[Number], k: int, doc, spans: _Spans) -> list[Quantity]:
+    """'30, 50, 70 and 200 MRP', '129,750, 216,250 и 865,000 тенге': numbers joined by commas or
+    'and'/'or' with the unit said once after the last; each is an amount of its own."""
+    items = [numbers[k]]
+    j = k + 1
+    while j < len(numbers):
+        prev, nxt = items[-1], numbers[j]
+        gap = doc[prev.end:nxt.start]
+        if not 1 <= len(gap) <= 2 or any(t.lower_ not in LIST_JOINERS for t in gap):
+            break
+        items.append(nxt)
+        j += 1
+        unit, end, _ = _unit_after(spans, doc, nxt.end)
+        if unit is not None:
+            if unit in TERM_UNITS and any(_is_calendar(unit, n) for n in items):
+                return []
+            group = numbers[k].start
+            return [Quantity(n.start, end if n is nxt else n.end, n.value, n.value, unit, numbers=[n], group=group)
+                    for n in items]
+    return []
+
+
+def _is_calendar(unit: str, num: Number) -> bool:
+    """'2023–2024 годах', 'in 2025 years' are calendar years, never a term."""
+    return unit == "years" and num.value >= 1000
+
+
+def _unit_said_before(out: list[Quantity], doc, num: Number) -> str | None:
+    """A money unit said once for several amounts of the same sentence: the previous amount's unit,
+    when that amount ends at most UNIT_REACH tokens earlier in the same sentence."""
+    if not out:
+        return None
+    last = out[-1]
+    if last.unit not in MONEY_UNITS or num.start - last.end > UNIT_REACH:
+        return None
+    if doc[last.start].sent.start != doc[num.start].sent.start:
+        return None
+    return last.unit
 
 
 def _is_age(doc, num: Number, unit_end: int) -> bool:
@@ -233,6 +294,8 @@ def _markers_before(spans: _Spans, i: int) -> tuple[set[str], int]:
 
 def _post_markers(spans: _Spans, doc, q: Quantity, bound: str | None) -> None:
     at = q.end + 1 if q.end < len(doc) and doc[q.end].text in ("-", "–") else q.end   # 20 BRV-dək
+    if at > q.end and at < len(doc) and doc[at].is_alpha and len(doc[at]) <= 3 and not spans.starting(at, "MOD_"):
+        at += 1                                                                       # 100 АЕК-ке дейін
     after = {lab: e for lab, e in spans.starting(at, "MOD_") if lab.endswith("_after")}
     if "up_to_after" in after or (bound == "up_to" and q.min == q.max):
         if q.min == q.max:
@@ -246,12 +309,32 @@ def _post_markers(spans: _Spans, doc, q: Quantity, bound: str | None) -> None:
         q.end = after["approx_after"]
 
 
+def _attach_listed_equivalents(doc, quantities: list[Quantity]) -> None:
+    """'30, 50 and 200 MRP respectively, or 129,750, 216,250 and 865,000 tenge': two enumerations
+    of the same length, the second in money, pair up item by item."""
+    groups: dict[int, list[Quantity]] = {}
+    for q in quantities:
+        if q.group is not None:
+            groups.setdefault(q.group, []).append(q)
+    ordered = sorted(groups.values(), key=lambda g: g[0].start)
+    for first, second in zip(ordered, ordered[1:]):
+        if (len(first) == len(second) and first[0].unit in MONEY_UNITS and second[0].unit in MONEY_UNITS
+                and first[0].unit != second[0].unit and 0 <= second[0].start - first[-1].end <= 6):
+            for q, r in zip(first, second):
+                q.equivalent = {"min": r.min, "max": r.max, "unit": r.unit}
+                r.consumed = True
+
+
 def _attach_equivalents(doc, quantities: list[Quantity]) -> None:
-    """'15 to 100 MRP (59,000 to 393,000 tenge)' is one amount stated twice."""
+    """'15 to 100 MRP (59,000 to 393,000 tenge)', '50 million won (about $36,000)': one amount stated
+    twice, the second time in brackets and in another currency."""
     for q, r in zip(quantities, quantities[1:]):
-        if q.unit in INDEX_UNITS and r.unit in MONEY_UNITS - INDEX_UNITS and not r.consumed:
+        if (q.unit in MONEY_UNITS and r.unit in MONEY_UNITS - INDEX_UNITS and r.unit != q.unit
+                and not r.consumed and not q.consumed):
             between = doc[q.end:r.start].text.strip()
             if between.startswith("(") and len(doc[q.end:r.start]) <= 4:
-                q.equivalent = {"min": r.min, "max": r.max, "unit": r.unit}
+                # 'up to 30 million won (about $22,600)': the bracket restates the same bound
+                lo = None if q.min is None and r.min == r.max else r.min
+                q.equivalent = {"min": lo, "max": r.max, "unit": r.unit}
                 r.consumed = True
                 q.end = r.end + (1 if r.end < len(doc) and doc[r.end].text == ")" else 0)

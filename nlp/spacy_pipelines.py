@@ -25,8 +25,10 @@ from lexwatch.nlp.rules import SPACY_LANGUAGE, load_rules
 if not Token.has_extension("bound"):
     Token.set_extension("bound", default=None)
 
-# Splits the tokenizer leaves glued: 000-dən, 147-ci, ч.2 / ст.147, 145(2).
-_EXTRA_INFIXES = (r"(?<=[0-9])[-–](?=[^\W\d_])", r"(?<=[^\W\d_])\.(?=[0-9])", r"(?<=[0-9])\((?=[0-9])")
+# Splits the tokenizer leaves glued: 000-dən, 147-ci, ч.2 / ст.147, 145(2), and ranges printed
+# with a dash between digits (10–50 тыс.), which must read as two bounds.
+_EXTRA_INFIXES = (r"(?<=[0-9])[-–](?=[^\W\d_])", r"(?<=[^\W\d_])\.(?=[0-9])", r"(?<=[0-9])\((?=[0-9])",
+                  r"(?<=[0-9])[–—](?=[0-9])")
 _MIN_FREE_STEM = 4   # stems this long match with any ending; shorter ones only with listed endings
 _MAX_ENDING = 10
 
@@ -114,6 +116,8 @@ def _vocabulary_phrases(rules: dict) -> list[tuple[str, str]]:
         out += [(f"MOD_{mod}", p) for p in items]
     for code, items in rules.get("countries", {}).items():
         out += [(f"COUNTRY_{code}", p) for p in items]
+    for code, items in rules.get("clues", {}).items():
+        out += [(f"CLUE_{code}", p) for p in items]
     for name, spec in rules.get("bodies", {}).items():
         out += [(f"BODY_{name}", p) for p in spec.get("terms", [])]
     for name, items in rules.get("instruments", {}).items():
@@ -121,6 +125,11 @@ def _vocabulary_phrases(rules: dict) -> list[tuple[str, str]]:
     out += [("ART", p) for p in rules.get("article_words", [])]
     out += [("PART", p) for p in rules.get("part_words", [])]
     out += [("ROLE", p) for p in rules.get("roles", [])]
+    out += [("SAME", p) for p in rules.get("same_term", [])]
+    out += [("MODAL", p) for p in rules.get("modal", [])]
+    out += [("NEXT", p) for p in rules.get("next_chamber", [])]
+    out += [("NEG", p) for p in rules.get("negation", [])]
+    out += [("COMPARE", p) for p in rules.get("compare", [])]
     for name, items in rules.get("obligations", {}).items():
         out += [(f"OBL_{name}", p) for p in items]
     return [(label, str(p)) for label, p in out if str(p).strip()]
@@ -153,6 +162,7 @@ def analyzer(rule_language: str) -> Analyzer:
         stems.update(str(k).lower() for k in rules.get("numbers", {}))
         stems.update(str(k).lower() for k in rules.get("scales", {}))
         stems.update(str(k).lower() for k in rules.get("ordinals", {}))
+        stems.update(str(k).lower() for k in rules.get("plain_words", []))
         suffixes = rules["suffixes"]
         lemmatizer = StemLemmatizer(stems, set(suffixes.get("short", [])),
                                     {"from": suffixes.get("from", []), "up_to": suffixes.get("up_to", [])},

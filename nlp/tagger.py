@@ -10,19 +10,20 @@ Reads spans of the rule PhraseMatcher (nlp.spacy_pipelines) sentence by sentence
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from lexwatch.article import empty_deepfake
 from lexwatch.outlets import home_country
 from lexwatch.nlp.instruments import extract_instruments
-from lexwatch.nlp.penalties import extract_penalties
+from lexwatch.nlp.jurisdiction import jurisdictions
+from lexwatch.nlp.penalties import LIST_ITEM_TOKENS, extract_penalties
+from lexwatch.nlp.people import persons
 from lexwatch.nlp.rules import rule_language
 from lexwatch.nlp.spacy_pipelines import analyzer
+from lexwatch.nlp.stage import stage_of
 
 # Legislative progress, least to most advanced; guidance and enforcement stand apart.
 PROGRESSION = ("proposal", "committee", "reading", "adopted", "signed", "in_force")
-PRECEDENCE = ("in_force", "signed", "adopted", "reading", "committee", "enforcement", "guidance", "proposal")
 CORE_WINDOW = 2          # sentences either side of a topic sentence that still belong to the story
+PENALTY_WINDOW = 5       # sentences after a topic sentence where its sanctions may still be stated
 RELEVANCE_THRESHOLD = 0.5
 
 
@@ -69,13 +70,15 @@ def tag(title: str, body: str, language: str | None, outlet: str | None = None) 
     core = _core(sentences, topic)
     core_starts = {s.start for s in core}
     result["relevant"] = True
-    result["stage"], result["reading"] = _stage(doc, sentences, core)
-    result["penalties"] = extract_penalties(doc, an, matches, core_starts)
-    result["instruments"] = extract_instruments(doc, an, matches, core_starts)
-    result["jurisdictions"] = _jurisdictions(core, an.rules, outlet)
+    result["stage"], result["reading"] = stage_of(doc, core, an)
+    # sanctions recalled from the past ('until now the offence carried five years') are not the story's
+    result["jurisdictions"] = jurisdictions(doc, sentences, core, an.rules, home_country(outlet), an.scales)
+    story = _penalty_sentences(sentences, topic, result["jurisdictions"])
+    result["penalties"] = extract_penalties(doc, an, matches, story)
+    result["instruments"] = extract_instruments(doc, an, matches, story)
     result["bodies"] = _names(core, "BODY_")
     result["obligations"] = _names(core, "OBL_")
-    result["persons"] = _persons(doc, core)
+    result["persons"] = persons(doc, core, an.language)
     return result
 
 
@@ -108,9 +111,16 @@ def _is_topic(s: _Sentence) -> bool:
 
 
 def _is_legal(s: _Sentence) -> bool:
-    # money words ('cost', 'budget') and bare stage verbs ('approved', 'unveiled') are not legal signals
+    # money words ('cost', 'budget') and bare stage verbs ('approved', 'unveiled') are not legal signals;
+    # a law entering into force, being signed, or police and courts acting on a case are
     return "LEGAL" in s.labels or s.has("INSTR_") or any(
-        lab.startswith("KIND_") and lab not in ("KIND_not_penalty", "KIND_generic") for lab in s.labels)
+        lab.startswith("KIND_") and lab not in ("KIND_not_penalty", "KIND_generic") for lab in s.labels) or bool(
+        s.labels & {"STAGE_in_force", "STAGE_signed", "STAGE_enforcement"})
+
+
+def _is_regulating(s: _Sentence) -> bool:
+    """A topic sentence that itself imposes a duty: 'deepfakes must be clearly labelled'."""
+    return _is_legal(s) or s.has("OBL_")
 
 
 def _relevance_score(sentences, topic) -> float:
@@ -120,13 +130,16 @@ def _relevance_score(sentences, topic) -> float:
     legal_near = 0
     legal_same = 0
     for s in topic:
-        if _is_legal(s):
+        if _is_regulating(s):
             legal_same += 1
-        if any(_is_legal(by_index[j]) for j in (s.index - 1, s.index, s.index + 1) if j in by_index):
+        if any(_is_legal(by_index[j]) for j in (s.index - 1, s.index, s.index + 1) if j in by_index) or any(
+                "STAGE_enforcement" in by_index[j].labels for j in (s.index - 2, s.index + 2) if j in by_index):
             legal_near += 1
     title_topic = any(s.is_title for s in topic)
     body_topic = sum(1 for s in topic if not s.is_title)
-    score = 0.2 + 0.1 * min(body_topic, 3) + (0.15 if title_topic else 0.0)
+    # a headline about a law or a proposal frames a body that only names deepfakes
+    title_legal = any(s.is_title and (_is_legal(s) or s.has("STAGE_proposal")) for s in sentences)
+    score = 0.2 + 0.1 * min(body_topic, 3) + (0.15 if title_topic else 0.0) + (0.1 if title_legal else 0.0)
     score += 0.15 * min(legal_near, 2) + 0.1 * min(legal_same, 2)
     if not legal_near:
         score = min(score, 0.35)
@@ -137,75 +150,37 @@ def _core(sentences, topic) -> list[_Sentence]:
     keep = {s.index for s in sentences if s.is_title}
     for s in topic:
         keep.update(range(s.index - CORE_WINDOW, s.index + CORE_WINDOW + 1))
+    # a list of penalties, one per line, belongs to the story as a whole when its lead line does
+    for s in sentences:
+        if s.index - 1 in keep and s.index not in keep and _is_list_item(s) \
+                and (sentences[s.index - 1].has("KIND_") or _is_list_item(sentences[s.index - 1])):
+            keep.add(s.index)
     return [s for s in sentences if s.index in keep]
 
 
-def _reading_number(doc, s: _Sentence) -> tuple[int | None, bool]:
-    readings = s.of("STAGE_reading")
-    if not readings:
-        return None, False
-    final = bool(s.of("FINAL"))
-    for label, start, end in s.of("ORD_"):
-        if any(abs(start - r_s) <= 3 or abs(r_e - start) <= 3 for _, r_s, r_e in readings):
-            return int(label), final or label == "3"
-    return None, final
-
-
-def _sentence_stage(doc, s: _Sentence) -> tuple[str | None, int | None]:
-    stages = {label for label, _, _ in s.of("STAGE_")}
-    if not stages:
-        return None, None
-    if "reading" in stages:
-        number, final = _reading_number(doc, s)
-        if final:
-            return "adopted", None
-        if number:
-            return "reading", number
-        stages.discard("reading")
-    if "committee" in stages and "adopted" in stages:
-        return "committee", None        # 'the committee approved' is a committee step, not adoption
-    for stage in PRECEDENCE:
-        if stage in stages:
-            return stage, None
-    return None, None
-
-
-def _stage(doc, sentences, core) -> tuple[str | None, int | None]:
-    """The title's stage if it states one beyond 'proposal'; else the first core, non-background
-    sentence that states one; else 'proposal' when anything is proposed at all."""
-    ordered = [s for s in core if s.is_title] + [s for s in core if not s.is_title and not s.background]
-    proposal_seen = False
-    for s in ordered:
-        stage, reading = _sentence_stage(doc, s)
-        if stage is None:
+def _penalty_sentences(sentences, topic, chosen) -> set[int]:
+    """Where the story's sanctions may be stated: real articles give them a few sentences after
+    the topic sentence ('Under the bill, ...'). Sentences up to PENALTY_WINDOW away, except
+    background ones ('until now ...') and those about another country's law."""
+    keep = set()
+    for t in topic:
+        keep.update(range(t.index - CORE_WINDOW, t.index + PENALTY_WINDOW + 1))
+    for s in sentences:            # list items under a kept lead line
+        if s.index - 1 in keep and _is_list_item(s):
+            keep.add(s.index)
+    out = set()
+    for s in sentences:
+        if s.index not in keep or s.background:
             continue
-        if stage == "proposal":
-            proposal_seen = True
+        named = {code for code, _, _ in s.of("COUNTRY_")}
+        if named and chosen and not named & set(chosen):
             continue
-        return stage, reading
-    return ("proposal", None) if proposal_seen or core else (None, None)
+        out.add(s.start)
+    return out
 
 
-def _jurisdictions(core, rules, outlet) -> list[str]:
-    bodies = rules.get("bodies", {})
-    weight: dict[str, float] = defaultdict(float)
-    first_seen: dict[str, int] = {}
-    for s in core:
-        w = 3.0 if s.is_title else 0.5 if s.background else 1.0
-        for code, start, _ in s.of("COUNTRY_"):
-            weight[code] += w
-            first_seen.setdefault(code, start)
-        for name, start, _ in s.of("BODY_"):
-            code = (bodies.get(name) or {}).get("country")
-            if code:
-                weight[code] += w
-                first_seen.setdefault(code, start)
-    if not weight:
-        home = home_country(outlet)   # the outlet registry's home country: a weak prior
-        return [home] if home else []
-    top = max(weight.values())
-    chosen = [c for c, w in weight.items() if w >= 0.5 * top]
-    return sorted(chosen, key=lambda c: first_seen[c])
+def _is_list_item(s: _Sentence) -> bool:
+    return s.end - s.start <= LIST_ITEM_TOKENS and s.has("UNIT_")
 
 
 def _names(core, prefix) -> list[str]:
@@ -217,30 +192,3 @@ def _names(core, prefix) -> list[str]:
         if name not in out:
             out.append(name)
     return out
-
-
-def _persons(doc, core) -> list[str]:
-    """Names right after a role word ('депутат Екатерина Смышляева', 'deputy head ... Bauyrzhan
-    Abenov'): two or three capitalised words that are not vocabulary terms."""
-    taken = set()
-    for s in core:
-        for label, start, end in s.spans:
-            if not label.startswith(("ROLE", "COUNTRY_", "BODY_", "INSTR_")):
-                taken.update(range(start, end))
-    out: list[str] = []
-    for s in core:
-        for _, start, end in s.of("ROLE"):
-            for i in range(end, min(end + 6, s.end - 1)):
-                if _is_name_token(doc[i], taken) and _is_name_token(doc[i + 1], taken):
-                    j = i + 2
-                    if j < s.end and _is_name_token(doc[j], taken) and j - i < 3:
-                        j += 1
-                    name = doc[i:j].text
-                    if name not in out:
-                        out.append(name)
-                    break
-    return out
-
-
-def _is_name_token(token, taken) -> bool:
-    return token.is_alpha and token.is_title and len(token.text) > 1 and token.i not in taken

@@ -224,3 +224,20 @@ def test_reprocess_rebuilds_the_records_from_the_warcs(day1, day2, tmp_path):
     assert stats["created"] == len(rebuilt) == len(day2.articles)
     assert {u: a.content_hash for u, a in rebuilt.items()} == {u: a.content_hash for u, a in day2.articles.items()}
     assert stats["damaged_files"] == []
+
+
+def test_the_crawl_groups_developments_as_a_rebuild_does(day1, day2):
+    """The store pipeline's GROUP step (lexwatch.developments): the Azerbaijani amendments are one
+    track with committee, reading, adopted and signed steps, and two days of incremental crawling
+    leave the developments a rebuild from the stored articles computes."""
+    from lexwatch.developments.step import rebuild
+    from lexwatch.developments.tracks import find_tracks
+    with open_store(day1.store_url) as store:
+        crawled = sorted((d.id, tuple(sorted(d.article_ids))) for d in store.list_developments(members=False))
+        [az] = find_tracks(store, countries=["AZ"], instruments=["criminal-code"])
+        steps = [d.stage for d in az.developments if d.stage not in ("guidance", "enforcement")]
+        assert steps == ["committee", "reading", "adopted", "signed"]
+        assert find_tracks(store, countries=["KZ"], instruments=["law-on-artificial-intelligence"])
+        relevant, _ = rebuild(store)
+        assert len(crawled) * 2 < relevant
+        assert sorted((d.id, tuple(sorted(d.article_ids))) for d in store.list_developments(members=False)) == crawled

@@ -287,10 +287,10 @@ def test_openapi_describes_every_route_and_the_answers_match_it(sqlite_app):
     status, doc = get_json(sqlite_app, "/api/openapi.json")
     assert status == 200 and doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {"/api/search", "/api/timeline", "/api/facets", "/api/article/{id}",
-                                 "/api/openapi.json"}
+                                 "/api/openapi.json", "/api/tracker", "/api/development/{id}"}
     names = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {"q", "country", "stage", "outlet", "lang", "from", "to", "relevant", "sort", "page",
-                     "size", "interval", "split"}
+                     "size", "interval", "split", "group"}
 
     def check(schema_name, data):
         root = {"$ref": f"#/components/schemas/{schema_name}", "components": doc["components"]}

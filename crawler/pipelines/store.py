@@ -1,5 +1,8 @@
 """Upsert analyzed articles into the lexwatch store, in small batches, and tell the crawl state.
 
+Each written batch then goes through the GROUP step (lexwatch.developments.step.attach): its articles
+join developments or open new ones in the same store.
+
 A batch is written when LEXWATCH_STORE_BATCH articles are waiting and when the spider closes;
 only then do its URLs leave the durable frontier, so a kill loses no article (the next run
 fetches the unwritten ones again) and the store's idempotent upsert stores none twice.
@@ -21,6 +24,7 @@ from lexwatch.crawler.context import CrawlContext
 from lexwatch.crawler.middlewares.frontier import stored_lastmod
 from lexwatch.crawler.pipelines.analyze import AnalyzedPage
 from lexwatch.crawler.spool import Spool, spool_path_for
+from lexwatch.developments.step import attach
 from lexwatch.urls import canonical_url, redact, redact_url
 
 logger = logging.getLogger(__name__)
@@ -200,6 +204,7 @@ class StorePipeline:
 
     def _stored(self, rows: list[tuple]) -> None:
         """(article, requested canonical URL, lastmod) the store now holds: out of the frontier."""
+        self._group([article for article, _, _ in rows])
         state = self.context.state
         if state is None or not rows:
             return
@@ -210,3 +215,15 @@ class StorePipeline:
                 state.forget(requested)
                 state.settle(requested)
         state.mark_stored(done)
+
+    def _group(self, articles) -> None:
+        """The GROUP step (lexwatch.developments): attach the stored articles to developments. A
+        failure here loses nothing: the articles are stored, `lexwatch developments rebuild` regroups."""
+        if not articles:
+            return
+        try:
+            attach(self.context.store, articles)
+        except Exception as exc:
+            self.crawler.stats.inc_value("lexwatch/developments_errors")
+            logger.error("developments not updated for %d article(s) (run `lexwatch developments rebuild`): %s",
+                         len(articles), _one_line(exc))

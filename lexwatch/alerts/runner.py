@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from lexwatch.index.store import Store
+from lexwatch.alerts.developments import find_developments, stage_changes_only
 from lexwatch.alerts.digest import DEFAULT_BASE_URL, build_digest
 from lexwatch.alerts.smtp import DeliveryError, SmtpSettings, describe_refusals, send
 from lexwatch.alerts.subscriptions import Subscription, SubscriptionBook, instant
@@ -114,11 +115,17 @@ def run_alerts(store: Store, book: SubscriptionBook, smtp: SmtpSettings | None, 
 def _run_one(store, book, smtp, sub, since, send_empty, dry_run_dir, base_url, max_items) -> DigestOutcome:
     start = look_from(sub, since)
     found = find_matches(store, book, sub, start, max_items)
+    developments = find_developments(store, found.articles)
+    matched = found.articles            # all are marked sent; a stage-changes digest shows only new steps
+    if sub.stage_changes_only:
+        found = dataclasses.replace(found, articles=stage_changes_only(
+            developments, found.articles, lambda i: book.was_sent(sub.name, i), sub.instruments))
     outcome = DigestOutcome(sub.name, "nothing new", len(found.articles), found.held_back)
     if not found.articles and not send_empty:
         return outcome
     sender = (smtp or SmtpSettings()).sender
-    message = build_digest(sub, found.articles, held_back=found.held_back, sender=sender, base_url=base_url)
+    message = build_digest(sub, found.articles, held_back=found.held_back, sender=sender, base_url=base_url,
+                           developments=developments)
     if dry_run_dir is not None:   # a preview: nothing is marked, the next real run sends the same
         path = Path(dry_run_dir)
         path.mkdir(parents=True, exist_ok=True)
@@ -131,7 +138,8 @@ def _run_one(store, book, smtp, sub, since, send_empty, dry_run_dir, base_url, m
     outcome.refused = send(smtp, message, sub.recipients)
     # Accepted for at least one recipient: from here on a crash would resend (same Message-ID).
     floor = sub.floor if since is None else _utc(min(instant(sub.floor), start))
-    book.record_sent(sub, [a.id for a in found.articles], message["Message-ID"], new_high_water(sub, found), floor)
+    book.record_sent(sub, [a.id for a in matched], message["Message-ID"],
+                     new_high_water(sub, dataclasses.replace(found, articles=matched)), floor)
     accepted = [r for r in sub.recipients if r not in outcome.refused]
     outcome.status, outcome.detail = "sent", "to " + ", ".join(accepted)
     if outcome.refused:

@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS sent (
     subscription TEXT NOT NULL REFERENCES subscriptions(name) ON DELETE CASCADE,
     article_id TEXT NOT NULL, message_id TEXT NOT NULL, sent_at TEXT NOT NULL,
     PRIMARY KEY (subscription, article_id)) WITHOUT ROWID;
+-- subscriptions that want only stage changes (new developments), optionally of chosen instruments
+CREATE TABLE IF NOT EXISTS stage_change_subscriptions (
+    name TEXT PRIMARY KEY REFERENCES subscriptions(name) ON DELETE CASCADE, instruments TEXT NOT NULL);
 """
 
 
@@ -88,6 +91,8 @@ class Subscription:
     floor: str = ""
     high_water: str | None = None
     last_sent_at: str | None = None
+    stage_changes_only: bool = False                       # only new developments on named instruments
+    instruments: list[str] = field(default_factory=list)   # instrument keys (empty: all)
 
     def __post_init__(self) -> None:
         self.floor = self.floor or self.created_at
@@ -95,7 +100,8 @@ class Subscription:
     def to_dict(self) -> dict:
         return {"name": self.name, "query": self.query, "filters": self.filters.to_dict(),
                 "recipients": self.recipients, "digest_language": self.digest_language,
-                "created_at": self.created_at, "high_water": self.high_water, "last_sent_at": self.last_sent_at}
+                "created_at": self.created_at, "high_water": self.high_water, "last_sent_at": self.last_sent_at,
+                "stage_changes_only": self.stage_changes_only, "instruments": self.instruments}
 
 
 def alerts_db_path(store_url: str | None, override: str | None = None) -> Path:
@@ -150,6 +156,9 @@ class SubscriptionBook:
                             (sub.name, sub.query, json.dumps(sub.filters.to_dict(), ensure_ascii=False),
                              json.dumps(sub.recipients), sub.digest_language, sub.created_at, sub.floor,
                              sub.high_water, sub.last_sent_at))
+            if sub.stage_changes_only:
+                self.db.execute("INSERT INTO stage_change_subscriptions VALUES (?,?)",
+                                (sub.name, json.dumps(sub.instruments)))
         except sqlite3.IntegrityError:
             raise AlertsError(f"a subscription named {sub.name!r} exists; remove it first") from None
 
@@ -158,9 +167,11 @@ class SubscriptionBook:
 
     def all(self) -> list[Subscription]:
         rows = self.db.execute("SELECT * FROM subscriptions ORDER BY name").fetchall()
+        stage_only = dict(self.db.execute("SELECT name, instruments FROM stage_change_subscriptions").fetchall())
         return [Subscription(name=r[0], query=r[1], filters=Filters.from_dict(json.loads(r[2])),
                              recipients=json.loads(r[3]), digest_language=r[4], created_at=r[5], floor=r[6],
-                             high_water=r[7], last_sent_at=r[8]) for r in rows]
+                             high_water=r[7], last_sent_at=r[8], stage_changes_only=r[0] in stage_only,
+                             instruments=json.loads(stage_only.get(r[0], "[]"))) for r in rows]
 
     def was_sent(self, name: str, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM sent WHERE subscription=? AND article_id=?",

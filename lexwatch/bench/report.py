@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from lexwatch.bench import stores
 
-STAGES = ("analysis", "crawl", "recrawl", "index", "search", "memory", "freshness")
+STAGES = ("analysis", "crawl", "recrawl", "index", "search", "memory", "developments", "freshness")
 
 
 def _row(stage: str, scale: str, ours: float | None, base: float | None, unit: str, goal: str,
@@ -102,6 +102,9 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
                              m["growth_mb"], m["start_mb"], "MB", "≤ 150 MB growth", m["growth_mb"] <= 150,
                              absolute=True, note=f"peak {m['peak_mb']:.0f} MB; baseline = RSS at start, models "
                                               f"loaded; {m['articles'] / m['seconds']:.1f} articles/s"))
+        if "developments" in stages:   # lexwatch/bench/developments.py
+            from lexwatch.bench.developments import bench_rows
+            rows += bench_rows(sizes, es_url, progress, work, _row)
         if "freshness" in stages:
             from lexwatch.bench.freshness import rows as freshness_rows
             rows += freshness_rows(_row, progress)

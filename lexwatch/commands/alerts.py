@@ -38,6 +38,11 @@ def register(sub, common):
     add.add_argument("--weekday", default="mon", choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
                      help="day of a weekly digest (mon)")
     add.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of --at, e.g. Asia/Baku (UTC)")
+    add.add_argument("--stage-changes-only", action="store_true",
+                     help="only new stages of laws (new developments on named instruments), of the --country "
+                          "chosen and, with --instrument, of these instruments")
+    add.add_argument("--instrument", action="append", default=[], metavar="NAME",
+                     help="with --stage-changes-only: an instrument key or its name in any language; repeatable")
     add.set_defaults(func=run_add)
 
     listing = actions.add_parser("list", parents=[common, place], help="show subscriptions and their last send")
@@ -67,7 +72,7 @@ def _book(args):
 
 
 def run_add(args) -> int:
-    from lexwatch.alerts import Subscription
+    from lexwatch.alerts import AlertsError, Subscription
     from lexwatch.alerts.subscriptions import check_recipients
 
     from datetime import datetime, timezone
@@ -76,9 +81,15 @@ def run_add(args) -> int:
     schedule = Schedule(args.frequency, args.at, args.weekday, args.tz)
     slot = schedule.latest_slot(datetime.now(timezone.utc))   # the first digest goes at the next slot
     schedule.handled_slot = slot.astimezone(timezone.utc).isoformat() if slot else None
+    from lexwatch.developments.tracks import resolve_instrument
+
     filters = filters_from_args(args)
+    if args.instrument and not args.stage_changes_only:
+        raise AlertsError("--instrument goes with --stage-changes-only")
     sub = Subscription(name=args.name, query=args.query, filters=filters,
-                       recipients=check_recipients(args.recipients.split(",")), digest_language=args.lang_of_digest)
+                       recipients=check_recipients(args.recipients.split(",")), digest_language=args.lang_of_digest,
+                       stage_changes_only=args.stage_changes_only,
+                       instruments=[resolve_instrument(i) for i in args.instrument])
     if args.query:
         from lexwatch.index.query import parse_query
         parse_query(args.query)   # a query error shows now, not at tomorrow's run

@@ -40,9 +40,13 @@ def register(sub, common):
 
 def run(args):
     from lexwatch.cli import CliError
+    from lexwatch.dashboards.build import NDJSON_PATH
     if args.action == "export":
+        from lexwatch.dashboards import developments
         from lexwatch.dashboards.build import export
         print(f"wrote {export(args.out)}")
+        if args.out == NDJSON_PATH:   # the developments objects live beside the articles' ones
+            print(f"wrote {developments.export()}")
         return 0
     if args.action == "import":
         from lexwatch.dashboards.importer import ImportError_, import_objects
@@ -67,6 +71,10 @@ def run(args):
         findings = check(store, args.file)
     except PlanError as exc:
         raise CliError(str(exc)) from None
+    if args.file == NDJSON_PATH:
+        from lexwatch.dashboards import developments
+        from urllib.parse import urlsplit, urlunsplit
+        findings += developments.check(urlunsplit(urlsplit(store)._replace(path="", query="")))
     for finding in findings:
         print(finding.line())
     failed = [f for f in findings if not f.ok]

@@ -61,6 +61,10 @@ def run(args):
             extra = f" — {penalties_short(tags['penalties'])}" if tags["penalties"] else ""
             print(f"  {(a.published_at or '')[:10]}  {','.join(tags['jurisdictions']) or '--'}  "
                   f"{tags['stage'] or '-':<11} {a.title[:90]}{extra}")
+        from lexwatch.commands.tracker import render_tracker
+        from lexwatch.developments.tracks import find_tracks, track_row
+        print(f"\nEach law's track ({len(store.list_developments(members=False))} developments; lexwatch tracker):\n")
+        print(render_tracker([track_row(t) for t in find_tracks(store)]))
     print(f"\nstore: {store_url}")
     if args.no_serve:
         return 0

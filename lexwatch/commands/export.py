@@ -12,7 +12,9 @@ def register(sub, common):
     p = sub.add_parser("export", parents=[common], help="export articles as JSONL, CSV, Parquet or WARC",
                        description="Stream the articles matching a query and filters to one file, with "
                                    "PATH.manifest.json (query, filters, count, versions, SHA-256) beside it.")
-    p.add_argument("--format", required=True, choices=("jsonl", "csv", "parquet", "warc"))
+    p.add_argument("--format", required=True, choices=("jsonl", "csv", "parquet", "warc", "tracker-csv", "tracker-jsonl"),
+                   help="articles: jsonl csv parquet warc; instrument tracks (one row per track, as `lexwatch "
+                        "tracker` prints them; --country and --stage select tracks): tracker-csv tracker-jsonl")
     p.add_argument("--out", required=True, metavar="PATH", help="the file to write (WARC: *.warc.gz)")
     p.add_argument("--query", default="", metavar="Q", help="query, as in lexwatch search (default: everything)")
     add_filter_options(p)
@@ -34,6 +36,8 @@ def run(args) -> int:
     from lexwatch.index import open_store
     from lexwatch.export import export_articles
 
+    if args.format.startswith("tracker-"):
+        return _run_tracker(args)
     warc_dir = args.warc_dir or (default_warc_dir(args.store) if args.format == "warc" else None)
     with open_store(args.store) as store:
         manifest = export_articles(store, args.format, args.out, query=args.query, filters=filters_from_args(args),
@@ -48,4 +52,20 @@ def run(args) -> int:
         w = manifest["warc"]
         print(f"  {w['records']} WARC record(s) from {len(w['sources'])} file(s); "
               f"{w['articles_without_capture']} article(s) had no capture")
+    return 0
+
+
+def _run_tracker(args) -> int:
+    from lexwatch.commands.tracker import tracker_rows
+    from lexwatch.export.tracker import export_tracker
+    from lexwatch.index import open_store
+    selection = {"countries": args.country, "stages": args.stage}
+    args.since, args.instrument = None, []
+    with open_store(args.store) as store:
+        rows = tracker_rows(store, args)
+    manifest = export_tracker(rows, args.format, args.out, force=args.force, selection=selection, bom=args.bom)
+    if args.json:
+        print(json.dumps(manifest, ensure_ascii=False, indent=1))
+    else:
+        print(f"exported {manifest['count']} track(s) to {args.out}; manifest {args.out}.manifest.json")
     return 0

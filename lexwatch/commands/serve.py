@@ -22,6 +22,8 @@ def register(sub, common):
                    help="instead of serving, save a screenshot of the page (needs Chromium and Playwright)")
     p.add_argument("--screenshot-query", default="relevant=1", metavar="QS",
                    help="query string of the page to screenshot (default relevant=1)")
+    p.add_argument("--screenshot-page", default="/", metavar="PATH",
+                   help="the page to screenshot: / (search, default) or /tracker")
     p.set_defaults(func=run)
 
 
@@ -35,7 +37,8 @@ def run(args):
     try:
         if args.screenshot:
             from lexwatch.web.screenshot import take_screenshot
-            path = take_screenshot(store, args.screenshot, query=args.screenshot_query)
+            path = take_screenshot(store, args.screenshot, query=args.screenshot_query, page_path=args.screenshot_page,
+                                   open_steps=3 if args.screenshot_page == "/tracker" else 0)
             print(f"screenshot saved to {path}")
             return 0
         local = is_loopback(args.host)

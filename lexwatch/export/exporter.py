@@ -16,8 +16,8 @@ from lexwatch import SCHEMA_VERSION, __version__
 from lexwatch.article import Article
 from lexwatch.urls import redact_url
 from lexwatch.export.columns import check_fields
-from lexwatch.export.files import (ExportError, StagedFile, fsync_path, is_disk_full, output_path,
-                                   refuse_overwrite, sha256_of)
+from lexwatch.export.files import (ExportError, StagedFile, output_path, publish_with_manifest, refuse_overwrite,
+                                   staged_outputs)
 from lexwatch.export.progress import with_progress
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
@@ -62,28 +62,13 @@ def export_articles(store: Store, fmt: str, out: str | Path, *, query: str = "",
         "format": fmt, "query": query, "filters": filters.to_dict(), "fields": chosen if fmt != "warc" else None,
         "schema_version": SCHEMA_VERSION, "lexwatch_version": __version__, "store": redact_url(store.url),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    staged: list[StagedFile] = []
-    try:
+    with staged_outputs(final) as staged:
         data = StagedFile(final)
         staged.append(data)
         manifest.update(_write(fmt, articles, data, chosen, bom, warc_root, query, filters))
         data.finish()
         manifest["count"] = counter["n"]
-        manifest["files"] = [{"path": final.name, "bytes": data.temp.stat().st_size, "sha256": sha256_of(data.temp)}]
-        meta = StagedFile(manifest_path)
-        staged.append(meta)
-        meta.fh.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
-        for f in staged:
-            f.publish()
-        fsync_path(final.parent)
-    except OSError as exc:
-        if is_disk_full(exc):
-            raise ExportError(f"no space left on the device of {final.parent}; "
-                              f"nothing was written as {final.name}") from None
-        raise
-    finally:
-        for f in staged:
-            f.discard()     # no-op for published files: their temp name is gone
+        publish_with_manifest(data, manifest, manifest_path, staged)
     return manifest
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 
 class ExportError(Exception):
@@ -89,3 +91,32 @@ def sha256_of(path: Path) -> str:
 
 def is_disk_full(exc: OSError) -> bool:
     return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def publish_with_manifest(data: StagedFile, manifest: dict, manifest_path: Path, staged: list[StagedFile]) -> None:
+    """Record the finished data file in the manifest, stage the manifest beside it, then publish both
+    and make the renames durable (every export ends this way)."""
+    manifest["files"] = [{"path": data.final.name, "bytes": data.temp.stat().st_size, "sha256": sha256_of(data.temp)}]
+    meta = StagedFile(manifest_path)
+    staged.append(meta)
+    meta.fh.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
+    for f in staged:
+        f.publish()
+    fsync_path(data.final.parent)
+
+
+@contextmanager
+def staged_outputs(final: Path) -> Iterator[list[StagedFile]]:
+    """The staged files of one export (append each one made): a full disk becomes one ExportError,
+    and whatever was not published is discarded on any way out (an error, Ctrl-C)."""
+    staged: list[StagedFile] = []
+    try:
+        yield staged
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise ExportError(f"no space left on the device of {final.parent}; "
+                              f"nothing was written as {final.name}") from None
+        raise
+    finally:
+        for f in staged:
+            f.discard()     # no-op for published files: their temp name is gone

@@ -22,7 +22,10 @@ def search_payload(store: Store, params: Params) -> dict[str, Any]:
     result = store.search(params.q, params.filters(), sort=params.sort, page=params.page, size=params.size)
     hits = [dict(article_summary(h.article), snippet=h.snippet) for h in result.hits]
     pages = max(1, -(-result.total // params.size))
-    return {"query": params.q, "filters": params.filters().to_dict(), "sort": params.sort,
+    if params.group == "development":
+        from lexwatch.web.tracker import development_groups
+        development_groups(store, hits)
+    return {"query": params.q, "filters": params.filters().to_dict(), "sort": params.sort, "group": params.group,
             "total": result.total, "page": params.page, "size": params.size, "pages": pages, "hits": hits}
 
 

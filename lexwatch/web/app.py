@@ -123,6 +123,21 @@ class WebApp:
                 payload = {"/api/search": api.search_payload, "/api/timeline": api.timeline_payload,
                            "/api/facets": api.facets_payload}[path](self.store, params)
             return json_response(payload)
+        if path in ("/api/tracker", "/tracker"):
+            from lexwatch.web.tracker import tracker_params, tracker_payload
+            params = tracker_params(raw)
+            with self.lock:
+                payload = tracker_payload(self.store, params)
+            if path == "/tracker":
+                return html_response(render("tracker.html", tracker=payload, params=Params()))
+            return json_response(payload)
+        if path.startswith("/api/development/"):
+            from lexwatch.web.tracker import one_development
+            with self.lock:
+                found = one_development(self.store, path.removeprefix("/api/development/"))
+            if found is None:
+                raise HttpError(404, "no such development in this store")
+            return json_response(found)
         if path.startswith("/api/article/"):
             with self.lock:
                 return json_response(self.article(path.removeprefix("/api/article/"), raw))

@@ -39,6 +39,8 @@ PAGE_PARAMETERS = [
            {"type": "integer", "minimum": 1, "maximum": MAX_SIZE, "default": 20}),
 ]
 CHART_PARAMETERS = [
+    _param("group", "development: each hit carries its development; later hits of one development are folded.",
+           {"type": "string", "enum": ["none", "development"], "default": "none"}),
     _param("interval", "Bucket length.", {"type": "string", "enum": list(INTERVALS), "default": "month"}),
     _param("split", "Count each bucket per value of this field.",
            {"type": "string", "enum": list(SPLIT_NAMES), "default": "country"}),
@@ -67,6 +69,9 @@ def _components() -> dict[str, Any]:
     schemas["Hit"] = _extended(schemas["Article"], {
         "snippet": {"type": "string", "description": "HTML-escaped body excerpt; only <mark> elements are markup"},
         "penalties_short": {"type": "string", "examples": ["fine 3,000–7,000 AZN; prison up to 3 years"]}})
+    schemas["Hit"]["properties"]["development"] = {
+        "type": ["object", "null"], "description": "With group=development: the development the article reports "
+        "(its other versions; `folded` when an earlier hit on the page already shows it)"}
     schemas["Filters"] = {"type": "object", "description": "The filters applied, as the store understood them"}
     schemas["SearchResult"] = {"type": "object", "required": ["total", "page", "size", "pages", "hits"], "properties": {
         "query": {"type": "string"}, "filters": {"$ref": "#/components/schemas/Filters"},
@@ -88,6 +93,23 @@ def _components() -> dict[str, Any]:
         "versions": {"type": "array", "items": {"type": "object", "required": ["language", "url", "id"], "properties": {
             "language": {"type": "string"}, "url": {"type": "string"},
             "id": {"type": ["string", "null"], "description": "set when this store holds that version"}}}}})
+    schemas["Development"] = {"type": "object", "description": "One legal event across languages and outlets",
+        "required": ["id", "track_id", "jurisdiction", "instrument", "stage", "first_day", "last_day", "sources"],
+        "properties": {"id": {"type": "string"}, "track_id": {"type": "string"},
+                       "jurisdiction": {"type": ["string", "null"]}, "instrument_key": {"type": ["string", "null"]},
+                       "instrument": {"type": "string"}, "stage": {"type": "string", "examples": ["reading 1"]},
+                       "first_day": {"type": "string", "format": "date"}, "last_day": {"type": "string", "format": "date"},
+                       "title": {"type": "string"}, "refs": {"type": "array", "items": {"type": "string"}},
+                       "penalties": {"type": "array"}, "languages": {"type": "object"}, "outlets": {"type": "object"},
+                       "sources": {"type": "array", "description": "Its articles grouped by language", "items": {
+                           "type": "object", "properties": {"language": {"type": "string"}, "articles": {"type": "array"}}}}}}
+    schemas["Tracker"] = {"type": "object", "required": ["tracks", "countries"], "properties": {
+        "filters": {"type": "object"}, "tracks": {"type": "integer"},
+        "countries": {"type": "array", "items": {"type": "object", "properties": {
+            "code": {"type": "string"}, "tracks": {"type": "array", "items": {"type": "object", "description":
+                "One instrument track: current stage and day, history, penalties in short, sources by language "
+                "and outlet, and `steps`, its developments oldest first", "properties": {
+                    "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Development"}}}}}}}}}}
     schemas["Error"] = {"type": "object", "required": ["error", "status"], "properties": {
         "error": {"type": "string", "description": "What to correct"}, "status": {"type": "integer"}}}
     return schemas
@@ -128,6 +150,20 @@ def openapi_document(version: str) -> dict[str, Any]:
                                 "schema": {"type": "string", "pattern": "^[0-9a-f]{24}$"}}],
                 "responses": {"200": _ok("ArticleView", "The article"),
                               "404": _ok("Error", "No such article"), **ERRORS}}},
+            "/api/tracker": {"get": {
+                "operationId": "tracker", "summary": "Instrument tracks by country, each with its dated steps",
+                "parameters": [
+                    _param("country", "Two-letter jurisdiction code; repeatable.", {"type": "string"}, many=True),
+                    _param("stage", "Current stage of the track; repeatable.", {"type": "string", "enum": list(STAGES)}, many=True),
+                    _param("since", "Tracks with a development on or after this day.", {"type": "string", "format": "date"}),
+                    _param("instrument", "Instrument key or name in any language; repeatable.", {"type": "string"}, many=True)],
+                "responses": {"200": _ok("Tracker", "The tracks"), **ERRORS}}},
+            "/api/development/{id}": {"get": {
+                "operationId": "development", "summary": "One development with its sources in every language",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9a-f]{20}$"}}],
+                "responses": {"200": _ok("Development", "The development"),
+                              "404": _ok("Error", "No such development"), **ERRORS}}},
             "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This description",
                                           "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
         },

@@ -44,6 +44,7 @@ class Params:
     size: int = 20
     interval: str = "month"
     split: str = "country"
+    group: str = "none"          # "development": one entry per development ("3 versions: az · ru · en")
 
     def filters(self, without: str | None = None) -> Filters:
         """The store filters; `without` drops one facet (its own options stay countable)."""
@@ -63,11 +64,11 @@ class Params:
                   "lang": self.lang, "from": self.date_from, "to": self.date_to,
                   "relevant": None if self.relevant is None else ("1" if self.relevant else "0"),
                   "sort": self.sort, "page": self.page, "size": self.size, "interval": self.interval,
-                  "split": self.split}
+                  "split": self.split, "group": self.group}
         values.update(changes)
         defaults = Params()
         default_values = {"sort": defaults.sort, "page": defaults.page, "size": defaults.size,
-                          "interval": defaults.interval, "split": defaults.split}
+                          "interval": defaults.interval, "split": defaults.split, "group": defaults.group}
         items: list[tuple[str, str]] = []
         for name, value in values.items():
             if value in (None, "", []) or default_values.get(name) == value:
@@ -134,7 +135,7 @@ def _choice(raw: dict[str, list[str]], name: str, allowed: tuple[str, ...] | lis
 def parse_params(raw: dict[str, list[str]], allowed_extra: tuple[str, ...] = ()) -> Params:
     """Validate a parsed query string (urllib.parse.parse_qs shape); raise ParamError on any bad value."""
     known = {"q", "country", "stage", "outlet", "lang", "from", "to", "relevant", "sort", "page", "size",
-             "interval", "split", *allowed_extra}
+             "interval", "split", "group", *allowed_extra}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ParamError(f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -167,7 +168,8 @@ def parse_params(raw: dict[str, list[str]], allowed_extra: tuple[str, ...] = ())
         page=_int(raw, "page", 1, 1, MAX_RESULT_WINDOW),
         size=_int(raw, "size", 20, 1, MAX_SIZE),
         interval=_choice(raw, "interval", INTERVALS, "month"),
-        split=_choice(raw, "split", tuple(SPLIT_NAMES), "country"))
+        split=_choice(raw, "split", tuple(SPLIT_NAMES), "country"),
+        group=_choice(raw, "group", ("none", "development"), "none"))
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise ParamError(f"from ({params.date_from}) is after to ({params.date_to})")
     if params.page * params.size > MAX_RESULT_WINDOW:

@@ -1,6 +1,8 @@
 """A PNG of the search page, taken with the system Chromium through Playwright (a test dependency).
 
     lexwatch serve --store sqlite:///data/lexwatch.db --screenshot docs/screenshot.png [--screenshot-query 'relevant=1']
+    lexwatch serve --store sqlite:///data/lexwatch.db --screenshot docs/tracker.png --screenshot-page /tracker --screenshot-query ''
+
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ def launch_chromium(playwright):  # type: ignore[no-untyped-def]
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def take_screenshot(store: Store, out: Path, query: str = "relevant=1", width: int = 1280, height: int = 900) -> Path:
+def take_screenshot(store: Store, out: Path, query: str = "relevant=1", width: int = 1280, height: int = 900,
+                    page_path: str = "/", open_steps: int = 0) -> Path:
+    """`open_steps`: unfold that many of the page's <details> (the Tracker's steps) before the shot."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -32,7 +36,10 @@ def take_screenshot(store: Store, out: Path, query: str = "relevant=1", width: i
         browser = launch_chromium(pw)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(f"{base}/?{query.lstrip('?')}")
+            page.goto(f"{base}{page_path}?{query.lstrip('?')}")
+            summaries = page.locator("details > summary")
+            for i in range(min(open_steps, summaries.count())):
+                summaries.nth(i).click()
             page.screenshot(path=str(out), full_page=False)
         finally:
             browser.close()
