@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 _ARTICLE_NO = re.compile(r"^(\d{1,4})(?:\.(\d{1,3}))?$")
-_SUFFIX = re.compile(r"^\d{1,2}$")
+# an added article's suffix: a number (163-1), a capital letter (147-B, Brazil's Penal Code) or a
+# Latin ordinal (612-quater, Italy's; 226-8-1 stays a number); lower-case letters are ordinal endings (5-й)
+_SUFFIX = re.compile(r"^(?:\d{1,2}|[A-ZА-Я]|bis|ter|quater|quinquies|sexies|septies|octies)$")
 _DASHES = ("-", "–")
 _WINDOW = 8  # tokens between an article number and the instrument it belongs to
 

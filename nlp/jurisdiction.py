@@ -39,6 +39,7 @@ def _score(doc, sentences, rules, common, scales, body_weight):
     position = common["position"]
     weight: dict[str, float] = defaultdict(float)
     hinted: dict[str, float] = defaultdict(float)
+    whole: set[str] = set()           # countries counted at least once outside a comparison
     first_seen: dict[str, int] = {}
     for s in sentences:
         where = position["title"] if s.is_title else position["background"] if s.background else body_weight
@@ -69,19 +70,24 @@ def _score(doc, sentences, rules, common, scales, body_weight):
             if code and _after_amount(doc, start, scales):
                 clues.append((code, kinds["currency"], start))
         named = {code for code, _, _ in countries}
-        comparing = len(named) >= common["comparison_countries"] or bool(s.of("COMPARE"))
-        share = common["comparison_weight"] if comparing else 1.0
+        crowded = len(named) >= common["comparison_countries"]
+        # a comparison cue discounts what it introduces, not the subject named apart from it:
+        # 'Италия первой в ЕС…', 'Kazakhstan follows the example of Korea' keep Italy and Kazakhstan whole.
+        # In az and kk the compared noun comes just before the cue ('АҚШ тәжірибесі', 'ABŞ təcrübəsində').
+        cues = [start for _, start, _ in s.of("COMPARE")]
+        before = rules.get("compare_before")
         for code, kind_weight, start in clues:
-            weight[code] += where * kind_weight * share
+            compared = crowded or any(c - before <= start < c if before else start >= c for c in cues)
+            weight[code] += where * kind_weight * (common["comparison_weight"] if compared else 1.0)
+            if not compared:
+                whole.add(code)
             first_seen.setdefault(code, start)
-    # a body that only hints at a country (DİN, 'Сенат' in Russian) speaks when nothing else does,
-    # or adds to a country other clues already name; it never brings in a country of its own
-    if weight:
-        for code, w in hinted.items():
-            if code in weight:
-                weight[code] += w
-    else:
-        weight.update(hinted)
+    # a body that only hints at a country (DİN, 'Сенат' in Russian or Kazakh) speaks when nothing else
+    # does, or when the countries named are only compared ('Сенатор АҚШ тәжірибесін еске салды'), or
+    # adds to a country other clues already name; beside a country of the story's own it brings none in
+    for code, w in hinted.items():
+        if code in weight or not whole:
+            weight[code] += w
     return weight, first_seen
 
 

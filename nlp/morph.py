@@ -113,8 +113,23 @@ def word_keys(words: list[str], language: str | None) -> list[str]:
     return keys
 
 
+# Keys computed in another process (a crawl's analysis worker, whose caches are warm) for a text the
+# store is about to index: taken once, by exact text and language, so a miss only costs recomputing.
+_HANDED_OVER: dict[tuple[str, str | None], str] = {}
+_HANDED_OVER_LIMIT = 2_000   # articles in flight are far fewer; a flood of unstored ones is cut
+
+
+def hand_over(text: str, language: str | None, keys: str) -> None:
+    """`keys` = lemma_text(text, language), computed elsewhere: the next lemma_text call takes it."""
+    if len(_HANDED_OVER) >= _HANDED_OVER_LIMIT:
+        _HANDED_OVER.clear()
+    _HANDED_OVER[(text, language)] = keys
+
+
 def lemma_text(text: str, language: str | None) -> str:
     """Space-joined keys of every word."""
+    if _HANDED_OVER and (keys := _HANDED_OVER.pop((text, language), None)) is not None:
+        return keys
     text = text.lower()
     return " ".join(word_keys((WORD if "_" in text else _WORD_CHARS).findall(text), language))
 

@@ -35,6 +35,9 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
     strings = analyzer.nlp.vocab.strings
     cues = [(strings[m][5:], s, e) for m, s, e in matches if strings[m].startswith("KIND_")
             and not (strings[m] == "KIND_not_penalty" and _inside_compound(doc, s))]
+    # CIS codes give custodial terms in days as administrative arrest; '90 days in jail' in US
+    # reporting is a jail term (nlp/rules/en.yaml: prison_days_are_arrest: false)
+    days_arrest = analyzer.rules.get("prison_days_are_arrest", True)
     penalties: list[tuple[dict, bool]] = []
     terms: list[tuple[int, dict]] = []           # (token, penalty) of stated terms, for 'the same period'
     for q in find_quantities(doc, analyzer, matches):
@@ -43,7 +46,7 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
         sent = doc[q.start].sent
         if sentences is not None and sent.start not in sentences:
             continue
-        kind = _nearest_kind(q, cues, sent)
+        kind = _nearest_kind(q, cues, sent, days_arrest=days_arrest)
         if kind is None and _looks_listed(doc, sent, q) and not _has_cue(cues, sent):
             kind = _kind_from_list_lead(q, cues, doc, sent)
         if kind is None:
@@ -54,6 +57,11 @@ def extract_penalties(doc, analyzer, matches, sentences: set[int] | None = None)
             for other in _coordinated_kinds(q, kind, cues, doc, sent):
                 penalties.append(({**penalties[-1][0], "kind": other}, q.approx))
     penalties += [(p, False) for p in _same_terms(doc, strings, matches, cues, terms, sentences)]
+    penalties = _join_split_ranges(penalties)
+    # 'up to five years' in the headline restates the top of 'one to five years' in the body
+    ranged = {(p["kind"], p["max"], p["unit"]) for p, _ in penalties if p["min"] is not None and p["max"] is not None}
+    penalties = [(p, a) for p, a in penalties
+                 if not (p["min"] is None and (p["kind"], p["max"], p["unit"]) in ranged)]
     exact_kinds = {p["kind"] for p, approx in penalties if not approx}
     out: list[dict] = []
     seen = set()
@@ -148,7 +156,27 @@ def _kind_from_list_lead(q: Quantity, cues, doc, sent) -> str | None:
     return None
 
 
-def _nearest_kind(q: Quantity, cues, sent, reach: int = MAX_CUE_DISTANCE) -> str | None:
+MONTHS_IN = {"years": 12, "months": 1}
+
+
+def _join_split_ranges(penalties: list[tuple[dict, bool]]) -> list[tuple[dict, bool]]:
+    """'altı aydan iki ilədək', 'from six months to two years': a range whose ends have different
+    units is read as two open terms; join them in the smaller unit (6 to 24 months)."""
+    out: list[tuple[dict, bool]] = []
+    for p, approx in penalties:
+        if out:
+            prev, prev_approx = out[-1]
+            if (prev["kind"] == p["kind"] and prev["min"] is not None and prev["max"] is None
+                    and p["min"] is None and p["max"] is not None and prev["unit"] != p["unit"]
+                    and {prev["unit"], p["unit"]} <= MONTHS_IN.keys() and prev["text"] == p["text"]):
+                low, high = prev["min"] * MONTHS_IN[prev["unit"]], p["max"] * MONTHS_IN[p["unit"]]
+                out[-1] = ({**prev, "min": _num(low), "max": _num(high), "unit": "months"}, prev_approx)
+                continue
+        out.append((p, approx))
+    return out
+
+
+def _nearest_kind(q: Quantity, cues, sent, reach: int = MAX_CUE_DISTANCE, days_arrest: bool = True) -> str | None:
     allowed = _kinds_for(q.unit)
     if not allowed:
         return None
@@ -174,7 +202,7 @@ def _nearest_kind(q: Quantity, cues, sent, reach: int = MAX_CUE_DISTANCE) -> str
             resolved, rank = None, 0
         elif kind in allowed:
             resolved, rank = kind, 0
-            if kind == "imprisonment" and q.unit == "days":
+            if kind == "imprisonment" and q.unit == "days" and days_arrest:
                 resolved = "arrest"
         else:
             continue

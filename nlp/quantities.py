@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 MONEY_UNITS = frozenset({"AZN", "KZT", "RUB", "UZS", "KGS", "GEL", "USD", "EUR", "MRP", "BRV",
-                         "KRW", "CNY", "GBP", "TRY"})
+                         "KRW", "CNY", "GBP", "TRY", "SGD", "AUD"})
 INDEX_UNITS = frozenset({"MRP", "BRV"})   # statutory units whose tenge/som value is often given in brackets
 TERM_UNITS = frozenset({"years", "months", "days", "hours"})
 PREFIX_SIGNS = frozenset({"$", "€", "£", "¥", "₩", "₺", "₸", "₽", "USD", "EUR"})

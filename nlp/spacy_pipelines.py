@@ -130,6 +130,8 @@ def _vocabulary_phrases(rules: dict) -> list[tuple[str, str]]:
     out += [("NEXT", p) for p in rules.get("next_chamber", [])]
     out += [("NEG", p) for p in rules.get("negation", [])]
     out += [("COMPARE", p) for p in rules.get("compare", [])]
+    out += [("EXEC", p) for p in rules.get("executive", [])]
+    out += [("REL", p) for p in rules.get("relative", [])]
     for name, items in rules.get("obligations", {}).items():
         out += [(f"OBL_{name}", p) for p in items]
     return [(label, str(p)) for label, p in out if str(p).strip()]

@@ -1,14 +1,22 @@
 """The stage of the news: what happened to the measure in this story, not what its background recalls.
 
-Read from the stage cues of the rule files (STAGE_*), sentence by sentence, with three corrections
+Read from the stage cues of the rule files (STAGE_*), sentence by sentence, with the corrections
 real reporting needs:
 - tense and modality: lemmas drop them, so they are read from the tokens. 'will be adopted',
   'may introduce', 'plans to sign', 'будет принят', 'примут', 'qəbul ediləcək' state no achieved
   step: such a cue counts as a proposal. A future entry into force ('will take effect in March')
-  states no stage at all (the story's other sentences say how far the law has got);
+  states no stage at all (the story's other sentences say how far the law has got); when no
+  sentence states any step, not even a proposal, that date says the act was signed or promulgated;
 - a chamber passing a bill that then goes to the other chamber ('passed by the Senate, now heads
   to the House', 'одобрен Мажилисом и направлен в Сенат') is a reading, not adoption;
-- a code of practice or guidelines that a body adopts or publishes is guidance, never in force.
+- a code of practice or guidelines that a body adopts or publishes is guidance, never in force;
+- a court, regulator or police acting on a case is the news even when the same sentence names the
+  law's adoption or signature in its main clause ('judge blocks law two weeks after signing'):
+  the main clause's cue wins, the first in en and ru, the last in verb-final az and kk;
+- a government or cabinet approving a draft sends it to parliament: that is a proposal, since
+  executives do not adopt laws ('the cabinet approved a draft law', 'Үкімет заң жобасын мақұлдады');
+- a step stated in a relative clause ('rules that took effect in 2023', 'закон, который вступил в
+  силу') describes the antecedent, another measure or an earlier step, not this news.
 """
 from __future__ import annotations
 
@@ -21,6 +29,8 @@ MODAL_REACH = 4          # tokens before a stage cue where 'will', 'may', 'пл�
 RECALL_REACH = 6         # tokens after a stage cue where 'last year', 'in 2023' date it to the past
 
 
+RELATIVE_STAGES = frozenset({"adopted", "signed", "in_force"})
+RELATIVE_REACH = 2       # 'that took effect', 'которые вступили в силу', 'which was adopted'
 LEAD_SENTENCES = 3       # body sentences stating a stage that still tell this news; later ones recall context
 
 
@@ -35,6 +45,10 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
     stated = [(s, sentence_stage(doc, s, analyzer, moving_on)) for s in titles + body]
     stated = [(s, st) for s, st in stated if st[0] is not None]
     lead = [(s, st) for s, st in stated if s.is_title] + [(s, st) for s, st in stated if not s.is_title][:LEAD_SENTENCES]
+    if any(_executive_approves(s) and s.has("STAGE_proposal") for s, _ in lead):
+        # 'Spain approves draft law' over a lead that says the cabinet approved it: a draft on its way to parliament
+        lead = [(s, ("proposal", None) if s.is_title and st[0] == "adopted" and s.has("STAGE_proposal") else st)
+                for s, st in lead]
     for group in (lead, stated):
         for _, (stage, reading) in group:
             if stage == "adopted":
@@ -46,6 +60,10 @@ def stage_of(doc, core, analyzer) -> tuple[str | None, int | None]:
                 return stage, reading
         if any(stage == "proposal" for _, (stage, _) in group):
             return "proposal", None
+    if any(s.of("STAGE_in_force") and not s.of("NEG") for s in titles + body):
+        # nothing states a step, not even a proposal, yet the measure 'will take effect on 1 September':
+        # only a signed or promulgated act has a date of entry into force ('Qaydalar … qüvvəyə minəcək')
+        return "signed", None
     return ("proposal", None) if core else (None, None)
 
 
@@ -69,6 +87,10 @@ def sentence_stage(doc, s, analyzer, moving_on: bool = False) -> tuple[str | Non
         return "committee", None        # 'the committee approved / backed the bill' is a committee step
     if "committee" in stages and "proposal" in stages and not stages & {"reading", "signed", "in_force"}:
         stages.discard("committee")     # 'a member of the justice committee submitted a bill': a proposal
+    if "enforcement" in stages and _enforcement_leads(s, stages, analyzer.rules):
+        return "enforcement", None      # the court or regulator acts; the law's own steps are context
+    if "adopted" in stages and "proposal" in stages and _executive_approves(s):
+        return "proposal", None         # the cabinet approved a draft law: it goes to parliament
     if _sent_on(doc, s, analyzer) and not stages & {"signed", "in_force", "enforcement"}:
         return "reading", None          # sent on to, or returned to, the other chamber
     if "adopted" in stages and not stages & {"signed", "in_force"} and moving_on:
@@ -90,6 +112,7 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
     modals = s.of("MODAL")
     negations = s.of("NEG")
     recalled = s.of("BG")
+    relatives = s.of("REL")
     for stage, start, end in s.of("STAGE_"):
         if any(start - 2 <= n_end <= start for _, _, n_end in negations):
             continue                     # 'не одобрили', 'did not pass'
@@ -97,6 +120,8 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
             continue                     # bəyənməyib (did not approve): az negation is a suffix
         if any(end <= b_start <= end + RECALL_REACH for _, b_start, _ in recalled):
             continue                     # 'which came into force last year': context, not this news
+        if stage in RELATIVE_STAGES and any(start - RELATIVE_REACH <= r_end <= start for _, _, r_end in relatives):
+            continue                     # 'the rules that took effect in January 2023': another measure's step
         if stage in ACHIEVED or stage == "in_force":
             if _is_modal(doc, s, start, end, modals, analyzer):
                 if stage != "in_force":
@@ -104,6 +129,35 @@ def _cue_stages(doc, s, analyzer) -> set[str]:
                 continue
         stages.add(stage)
     return stages
+
+
+LAW_STEPS = ("adopted", "signed", "in_force")
+
+
+def _enforcement_leads(s, stages: set[str], rules: dict) -> bool:
+    """Of an enforcement cue and a cue of the law's own steps in one sentence, the main clause's
+    wins: the first in en and ru ('judge blocks law two weeks after signing'; 'parliament passed the
+    law after police arrested a student' is adoption), the last in verb-final az and kk."""
+    steps = [start for st in LAW_STEPS if st in stages for _, start, _ in s.of(f"STAGE_{st}")]
+    if not steps:
+        return True
+    acts = [start for _, start, _ in s.of("STAGE_enforcement")]
+    if rules.get("verb_final"):
+        return max(acts) > max(steps)
+    return min(acts) < min(steps)
+
+
+def _executive_approves(s) -> bool:
+    """The body named last before the sentence's first approval cue, its subject, is a government
+    (cabinet, правительство, Үкімет): 'Spain's cabinet on Tuesday approved a draft', 'Испания үкіметі
+    … заң жобасын мақұлдады'; 'the Mazhilis adopted the law the government had drafted' is not."""
+    adopted = [start for _, start, _ in s.of("STAGE_adopted")]
+    if not adopted:
+        return False
+    first = min(adopted)
+    execs = {end for _, _, end in s.of("EXEC") if end <= first}
+    bodies = {end for _, _, end in s.of("BODY_") if end <= first}
+    return bool(execs) and max(execs) >= max(bodies, default=-1)
 
 
 def _is_modal(doc, s, start: int, end: int, modals, analyzer) -> bool:

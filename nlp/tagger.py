@@ -93,11 +93,14 @@ def _sentences(doc, matches, an, title_end) -> list[_Sentence]:
         out.append(s)
         for t in range(sent.start, sent.end):
             index_of[t] = s
+    noun_cues = an.rules.get("noun_when_followed_by", {})
     for match_id, start, end in matches:
         s = index_of.get(start)
         if s is None:
             continue
         label = strings[match_id]
+        if label in noun_cues and end < len(doc) and doc[end].lower_ in noun_cues[label]:
+            continue                     # 'signs of synthetic voices': the stem of 'signed' used as a noun
         s.labels.add(label)
         s.spans.append((label, start, end))
     for s in out:

@@ -138,7 +138,8 @@ def _memory_main(base_urls_file: str, work: str, result_file: str) -> None:
     start = (_status_mb("VmRSS") if exact else None) or _peak_mb()
     stats = crawl_in_process(["kursiv"], store_url=f"sqlite:///{work}/memory.db",
                              base_urls=json.loads(Path(base_urls_file).read_text()), warc_dir=f"{work}/warc",
-                             settings=FAST)
+                             # analysis in this process: the row is one process's growth, analysis included
+                             settings={**FAST, "LEXWATCH_ANALYZE_WORKERS": 0})
     peak = (_status_mb("VmHWM") if exact else None) or _peak_mb()
     Path(result_file).write_text(json.dumps({
         "pages": stats["totals"]["pages_fetched"], "articles": stats["totals"]["articles_stored"],

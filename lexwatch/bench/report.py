@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from lexwatch.bench import stores
 
-STAGES = ("analysis", "crawl", "recrawl", "index", "search", "memory", "developments", "freshness")
+STAGES = ("analysis", "reprocess", "crawl", "recrawl", "index", "search", "memory", "developments", "freshness")
 
 
 def _row(stage: str, scale: str, ours: float | None, base: float | None, unit: str, goal: str,
@@ -38,10 +38,24 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
             ratio = m["analyze_page_per_s"] / m["trafilatura_per_s"]
             rows.append(_row("analysis", f"{m['pages']} page analyses (eval pages)", m["analyze_page_per_s"],
                              m["trafilatura_per_s"], "articles/s", "≥ 0.6", ratio >= 0.6))
+        if "reprocess" in stages:
+            from lexwatch.bench.reprocess import reprocess_row
+            progress("reprocess: --workers N vs one worker over a WARC corpus …")
+            rows.append(_row(**reprocess_row(sizes.get("reprocess_pages", 2000), sizes.get("reprocess_rounds", 1))))
         if "crawl" in stages:
             from lexwatch.bench.crawl import bench_crawl
+            from lexwatch.crawler.pipelines.analyze import default_workers
             progress("crawl: whole pipeline vs bare Scrapy crawl of the replicas …")
-            m = bench_crawl()
+            # the crawl as it runs by default (an analysis worker on 2+ cores), in-process analysis in the note
+            workers = default_workers()
+            m = bench_crawl(workers=workers, alternative=1 - workers)
+            from lexwatch.bench.crawl_cpu import bench_crawl_cpu
+            progress("crawl: CPU of the crawl process with and without an analysis worker …")
+            c = bench_crawl_cpu(rounds=sizes.get("crawl_cpu_rounds", 3))
+            m["note"] += (f"; CPU from the first spider opened, crawl process only (median of {c['rounds']}): bare "
+                          f"{c['bare']:.2f} s, with 1 worker {c['workers_1']:.2f} s, in-process analysis "
+                          f"{c['workers_0']:.2f} s; on two free cores {c['ratio']:.2f} of bare (in-process "
+                          f"{c['ratio_in_process']:.2f}); load {c['load']:.1f}")
             ratio = m["lexwatch"] / m["baseline"]
             rows.append(_row("crawl", "replicas, 108 articles", m["lexwatch"], m["baseline"], "articles/s", "≥ 0.5",
                              ratio >= 0.5, note=m.get("note", "")))

@@ -15,16 +15,19 @@ from lexwatch.urls import redact_url
 # articles: index, search, timeline and export; crawl_pages: the crawl-memory run; recrawl_articles: the
 # generated publishing day; analysis_rounds: passes over the evaluation pages.
 SCALES = {
-    "quick": {"articles": 10_000, "crawl_pages": 1_000, "recrawl_articles": 100, "analysis_rounds": 3},
-    "100k": {"articles": 100_000, "crawl_pages": 10_000, "recrawl_articles": 100, "analysis_rounds": 5},
-    "1m": {"articles": 1_000_000, "crawl_pages": 10_000, "recrawl_articles": 100, "analysis_rounds": 5},
+    "quick": {"articles": 10_000, "crawl_pages": 1_000, "recrawl_articles": 100, "analysis_rounds": 3,
+              "reprocess_pages": 2_000, "reprocess_rounds": 1, "crawl_cpu_rounds": 1},
+    "100k": {"articles": 100_000, "crawl_pages": 10_000, "recrawl_articles": 100, "analysis_rounds": 5,
+             "reprocess_pages": 10_000, "reprocess_rounds": 1},
+    "1m": {"articles": 1_000_000, "crawl_pages": 10_000, "recrawl_articles": 100, "analysis_rounds": 5,
+           "reprocess_pages": 10_000, "reprocess_rounds": 1},
 }
 
 
 def register(sub, common):
     p = sub.add_parser("bench", parents=[common], help="benchmark every stage against its baseline",
                        description="Runs each stage and its baseline on the same data in one run and writes "
-                                   "BENCHMARKS.md. --quick (10k articles, a 1k-page crawl) finishes in under 3 "
+                                   "BENCHMARKS.md. --quick (10k articles, a 1k-page crawl) finishes in a few "
                                    "minutes; --scale 1m is the full million-article run.")
     p.add_argument("--quick", action="store_true", help="small sizes (the default scale)")
     p.add_argument("--scale", choices=sorted(SCALES), default=None, help="corpus size for index/search/export")

@@ -55,15 +55,17 @@ def run(args):
         print(f"\nDeepfake-regulation developments by month and country "
               f"({store.count('', relevant)} of {store.count()} articles):\n")
         print(timeline_chart(store.timeline("", relevant, interval="month", split="jurisdiction")))
+        # One line per legal event, its language versions together (not one line per article).
+        developments = store.list_developments(members=False)
         print("\nLatest developments:")
-        for hit in store.search("", relevant, size=8).hits:
-            a, tags = hit.article, hit.article.deepfake
-            extra = f" — {penalties_short(tags['penalties'])}" if tags["penalties"] else ""
-            print(f"  {(a.published_at or '')[:10]}  {','.join(tags['jurisdictions']) or '--'}  "
-                  f"{tags['stage'] or '-':<11} {a.title[:90]}{extra}")
+        for d in sorted(developments, key=lambda d: (d.last_day, d.first_day), reverse=True)[:8]:
+            stage = f"{d.stage} {d.reading}" if d.reading else (d.stage or "-")
+            versions = " · ".join(sorted(d.languages))
+            extra = f" — {penalties_short(d.penalties)}" if d.penalties else ""
+            print(f"  {d.last_day}  {d.jurisdiction or '--'}  {stage:<11} {d.title[:80]}  ({versions}){extra}")
         from lexwatch.commands.tracker import render_tracker
         from lexwatch.developments.tracks import find_tracks, track_row
-        print(f"\nEach law's track ({len(store.list_developments(members=False))} developments; lexwatch tracker):\n")
+        print(f"\nEach law's track ({len(developments)} developments; lexwatch tracker):\n")
         print(render_tracker([track_row(t) for t in find_tracks(store)]))
     print(f"\nstore: {store_url}")
     if args.no_serve:
