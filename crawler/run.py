@@ -81,6 +81,10 @@ def summarize(stats: dict[str, Any], elapsed: float) -> dict[str, Any]:
         "spooled": get("lexwatch/spooled"),                 # articles the store could not take at once
         "spool_replayed": get("lexwatch/spool_replayed"),   # spooled articles the store took later
         "spool_left": get("lexwatch/spool_left"),           # still waiting for the store at the end
+        "stored_by_edition": {k.split("/", 2)[2]: v for k, v in stats.items()
+                              if k.startswith("lexwatch/stored_edition/")},
+        "retry_after_until": stats.get("lexwatch/retry_after_until"),   # epoch s the site asked us to wait until
+        "not_searchable": get("lexwatch/not_searchable"),
         "finish_reason": stats.get("finish_reason"),
         "elapsed_seconds": round(elapsed, 3),
         "crawl_seconds": round(float(stats.get("elapsed_time_seconds", 0) or 0), 3),  # spider open to close

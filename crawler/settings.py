@@ -48,6 +48,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "lexwatch.crawler.middlewares.robots.SharedRobotsTxtMiddleware": 100,     # Scrapy 2.19's lets waiters through
     "lexwatch.crawler.middlewares.boundary.SiteBoundaryMiddleware": 50,
+    "lexwatch.crawler.middlewares.robots_cache.RobotsCacheMiddleware": 90,   # LEXWATCH_ROBOTS_TTL > 0 only
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "lexwatch.crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
     "lexwatch.crawler.middlewares.conditional.ConditionalGetMiddleware": 560,
@@ -76,6 +77,7 @@ LEXWATCH_SPOOL_RETRY = 30                  # seconds between attempts while the 
 LEXWATCH_ANALYZE_WORKERS = None            # >0: analyze in that many worker processes; 0: in the crawl process; None: 1 on 2+ cores
 LEXWATCH_FRONTIER = os.environ.get("LEXWATCH_FRONTIER")   # redis://host:6379/0 shares the crawl (crawler/frontier.py)
 LEXWATCH_WARC_DIR = None
+LEXWATCH_ROBOTS_TTL = 0                    # seconds robots.txt is reused between crawls (lexwatch watch: 3600)
 LEXWATCH_WARC_MAX_BYTES = 256 * 1024 * 1024
 
 LOG_LEVEL = "INFO"

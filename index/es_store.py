@@ -12,7 +12,9 @@ swap), es_errors.py (client errors as one line), es_query.py (filters and query 
 """
 from __future__ import annotations
 
+import logging
 import re
+import time
 from datetime import date
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -31,6 +33,8 @@ from lexwatch.index.store import (MAX_PAGE_SIZE, MAX_RESULT_WINDOW, Filters, Hit
                                   Timeline, UpsertReport, batched, check_args, check_timeline_args)
 from lexwatch.index.timebuckets import bucket_starts
 from lexwatch.urls import canonical_url, redact_url
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ALIAS = "lexwatch"
 TERMS_SIZE = 500            # split keys per timeline bucket (jurisdictions, stages, outlets, languages)
@@ -396,6 +400,38 @@ class ElasticsearchStore(YearlyLayout, Migration, Store):
                 batch_size: int = 1000) -> Iterator[Article]:
         yield from self._scan(self.alias, build_query(query, filters), batch_size)
 
+    def make_searchable(self, attempts: int = 5) -> None:
+        """Refresh the alias's indices when writes were made with refresh off, and check that every
+        shard took the refresh: a shard that failed it (or was still starting after a restart) keeps
+        recent documents out of search, so that is retried and then raised, never passed over."""
+        if not self._unrefreshed:
+            return
+        problem = ""
+        for attempt in range(attempts):
+            try:
+                with self._guard("refreshing"):
+                    answer = self.es.options(ignore_status=404).indices.refresh(index=self.alias)
+                if "_shards" not in answer:   # 404: no index behind the alias, nothing was written
+                    self._unrefreshed = False
+                    return
+                shards = answer["_shards"]
+                wanted = self._primaries()
+            except StoreError as exc:
+                problem = str(exc)
+            else:
+                if not shards.get("failed") and shards.get("successful", 0) >= wanted:
+                    self._unrefreshed = False
+                    return
+                problem = f"refresh reached {shards.get('successful')} of {shards.get('total')} shard copies"
+            time.sleep(min(2 ** attempt, 10))
+        raise StoreError(f"Elasticsearch at {self.base_url}: recent writes are not searchable yet ({problem})")
+
+    def _primaries(self) -> int:
+        """How many primary shards the alias's indices have (each must take a refresh)."""
+        with self._guard("reading index settings"):
+            settings = self.es.indices.get_settings(index=self.alias, name="index.number_of_shards")
+        return sum(int(v["settings"]["index"]["number_of_shards"]) for v in settings.values())
+
     # -- developments: index/es_developments.py -----------------------------------------------
     @property
     def _developments(self):
@@ -421,13 +457,12 @@ class ElasticsearchStore(YearlyLayout, Migration, Store):
             self._developments.clear()
 
     def close(self) -> None:
-        """Writes made with refresh off become searchable before the store is let go, so whoever
-        reads after a crawl sees all of it."""
+        """A last refresh for writes made with refresh off (callers that need the guarantee call
+        make_searchable first and see its error); a failure here is logged, not raised."""
         try:
-            if self._unrefreshed:
-                self.es.options(ignore_status=404).indices.refresh(index=self.alias)
-        except Exception:
-            pass
+            self.make_searchable(attempts=1)
+        except Exception as exc:
+            logger.warning("%s", exc)
         try:
             self.es.close()
         except Exception:

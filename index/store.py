@@ -166,6 +166,11 @@ class Store(ABC):
                 out[art.canonical_url] = art.content_hash
         return out
 
+    def make_searchable(self) -> None:
+        """After this returns, every write made so far is found by search, count and iterate; raises
+        StoreError when that cannot be ensured. A crawl (and each watch poll) calls it before it
+        returns, so whoever reads next sees all it stored. SQLite: a committed write is visible."""
+
     # -- developments (lexwatch.developments): index/sqlite_developments.py, index/es_developments.py
     @abstractmethod
     def developments_touching(self, article_ids: list[str], blocks: list[str]) -> list[Any]:

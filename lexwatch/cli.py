@@ -10,7 +10,7 @@ import sys
 from lexwatch import __version__
 
 COMMANDS = ("demo", "crawl", "reprocess", "analyze", "eval", "search", "timeline", "alerts",
-            "export", "dashboards", "serve", "bench", "sites", "tracker", "developments")
+            "export", "dashboards", "serve", "watch", "bench", "sites", "tracker", "developments")
 
 
 class CliError(Exception):

@@ -123,7 +123,7 @@ def test_two_processes_split_one_crawl_and_fetch_each_article_once(tmp_path, es_
         expected = replicas.expected_articles()
         paths = {e["path"] for e in expected}
         procs = start_workers(2, replicas, redis_url, store_url, tmp_path, PACED)
-        codes = [p.wait(timeout=150) for p in procs]
+        codes = [p.wait(timeout=600) for p in procs]
         fetches = article_fetches(replicas, paths)
     assert codes == [0, 0]
     results = [json.loads((tmp_path / f"result-{i}.json").read_text()) for i in range(2)]
@@ -147,15 +147,15 @@ def test_a_killed_process_leaves_its_work_to_the_other(tmp_path, redis_url, redi
         expected = replicas.expected_articles()
         paths = {e["path"] for e in expected}
         victim, survivor = start_workers(2, replicas, redis_url, f"sqlite:///{db}", tmp_path, SLOW)
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300   # two processes load the models first
         while sum(1 for h in article_fetches(replicas, paths) if h.user_agent.endswith("worker-0")) < 8:
             assert victim.poll() is None and survivor.poll() is None, "a crawl ended before the kill"
-            assert time.monotonic() < deadline, "worker 0 fetched too little in 90 s"
+            assert time.monotonic() < deadline, "worker 0 fetched too little in 300 s"
             time.sleep(0.05)
         victim.kill()      # SIGKILL: downloads in flight and its unwritten store batch die with it
         victim.wait()
         killed_at = time.time()
-        assert survivor.wait(timeout=150) == 0
+        assert survivor.wait(timeout=600) == 0
         fetches = article_fetches(replicas, paths)
     result = json.loads((tmp_path / "result-1.json").read_text())
     assert result["totals"]["articles_stored"] > 0

@@ -3,11 +3,14 @@
 Replaces Scrapy's RetryMiddleware (same settings: RETRY_ENABLED, RETRY_TIMES, RETRY_HTTP_CODES).
 A 429/503 with Retry-After waits that long (seconds or an HTTP date) before the retry is issued,
 without blocking other downloads; a wait longer than LEXWATCH_RETRY_AFTER_MAX seconds gives the
-page up for this run instead (the server asked us to stay away; the next run tries again).
+page up for this run instead (the server asked us to stay away; the next run tries again). The
+moment it asked us to stay away until is kept in the stat `lexwatch/retry_after_until` (epoch
+seconds), so `lexwatch watch` does not poll the outlet before then.
 """
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -50,6 +53,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait is not None:
             if wait > self.max_wait:
                 self.crawler.stats.inc_value("lexwatch/retry_after_too_long")
+                self.crawler.stats.max_value("lexwatch/retry_after_until", time.time() + wait)
                 logger.warning("%s answered %d asking to wait %.0f s (Retry-After), more than "
                                "LEXWATCH_RETRY_AFTER_MAX=%.0f: given up for this run", request.url, response.status,
                                wait, self.max_wait)

@@ -77,6 +77,7 @@ class StorePipeline:
     def close_spider(self):
         self.closing = True
         self.flush()
+        self.make_searchable()
         if self.spool is not None:
             left = self.spool.count(self.outlet)
             self.crawler.stats.set_value("lexwatch/spool_left", left)
@@ -87,6 +88,16 @@ class StorePipeline:
             self.context.spool = None
             self.spool.close()
             self.spool = None
+
+    def make_searchable(self) -> None:
+        """Before the crawl returns, what it stored is found by search (Elasticsearch: the crawl
+        writes with refresh off; a refresh that failed used to pass unnoticed in the store's close,
+        leaving the last batches out of search until the next scheduled refresh)."""
+        try:
+            self.context.store.make_searchable()
+        except Exception as exc:
+            self.crawler.stats.inc_value("lexwatch/not_searchable")
+            logger.error("stored articles of %s may not be found by search yet: %s", self.outlet, _one_line(exc))
 
     # -- writing ------------------------------------------------------------------------------
     def flush(self) -> None:
@@ -124,6 +135,8 @@ class StorePipeline:
             for _, requested, _ in refused:   # no spool: the next run fetches it again
                 self.context.state.forget(requested)
         taken = [e for e in entries if e[0].id not in failed]
+        for article, _, _ in taken:   # new or changed stories per edition (lexwatch watch's status)
+            self.crawler.stats.inc_value(f"lexwatch/stored_edition/{article.edition or article.language}")
         if self.spool is not None:
             self.spool.discard(a.id for a, _, _ in taken)   # an older spooled version is superseded
         self._stored([(a, requested, self._lastmod(a, requested, hint)) for a, requested, hint in taken])

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from lexwatch.bench import stores
 
-STAGES = ("analysis", "reprocess", "crawl", "recrawl", "index", "search", "memory", "developments")
+STAGES = ("analysis", "reprocess", "crawl", "recrawl", "index", "search", "memory", "developments", "freshness")
 
 
 def _row(stage: str, scale: str, ours: float | None, base: float | None, unit: str, goal: str,
@@ -119,6 +119,9 @@ def collect(stages: set[str], sizes: dict[str, int], es_url: str | None,
         if "developments" in stages:   # lexwatch/bench/developments.py
             from lexwatch.bench.developments import bench_rows
             rows += bench_rows(sizes, es_url, progress, work, _row)
+        if "freshness" in stages:
+            from lexwatch.bench.freshness import rows as freshness_rows
+            rows += freshness_rows(_row, progress)
     finally:
         if workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -31,6 +31,13 @@ def register(sub, common):
     add.add_argument("--to", dest="recipients", required=True, metavar="a@b.org[,…]", help="recipient address(es)")
     add.add_argument("--lang-of-digest", choices=("en", "ru", "az"), default="en",
                      help="language of the digest's headings and penalty text (default en)")
+    add.add_argument("--frequency", choices=("as-it-happens", "daily", "weekly"), default="daily",
+                     help="as-it-happens: after every poll of lexwatch watch; daily/weekly: at --at local time "
+                          "(default daily; `lexwatch alerts run` sends whatever is new whenever it is run)")
+    add.add_argument("--at", default="08:00", metavar="HH:MM", help="local time of a daily or weekly digest (08:00)")
+    add.add_argument("--weekday", default="mon", choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                     help="day of a weekly digest (mon)")
+    add.add_argument("--tz", default="UTC", metavar="ZONE", help="time zone of --at, e.g. Asia/Baku (UTC)")
     add.add_argument("--stage-changes-only", action="store_true",
                      help="only new stages of laws (new developments on named instruments), of the --country "
                           "chosen and, with --instrument, of these instruments")
@@ -68,6 +75,12 @@ def run_add(args) -> int:
     from lexwatch.alerts import AlertsError, Subscription
     from lexwatch.alerts.subscriptions import check_recipients
 
+    from datetime import datetime, timezone
+    from lexwatch.alerts.schedule import Schedule, ScheduleBook
+
+    schedule = Schedule(args.frequency, args.at, args.weekday, args.tz)
+    slot = schedule.latest_slot(datetime.now(timezone.utc))   # the first digest goes at the next slot
+    schedule.handled_slot = slot.astimezone(timezone.utc).isoformat() if slot else None
     from lexwatch.developments.tracks import resolve_instrument
 
     filters = filters_from_args(args)
@@ -82,23 +95,27 @@ def run_add(args) -> int:
         parse_query(args.query)   # a query error shows now, not at tomorrow's run
     with _book(args) as book:
         book.add(sub)
-        print(json.dumps(sub.to_dict(), ensure_ascii=False) if args.json else
-              f"added {sub.name}: digests to {', '.join(sub.recipients)} of articles fetched from {sub.created_at}")
+        ScheduleBook(book.db).set(sub.name, schedule)
+        print(json.dumps({**sub.to_dict(), "frequency": schedule.describe()}, ensure_ascii=False) if args.json else
+              f"added {sub.name}: digests {schedule.describe()} to {', '.join(sub.recipients)} of articles "
+              f"fetched from {sub.created_at}")
     return 0
 
 
 def run_list(args) -> int:
+    from lexwatch.alerts.schedule import ScheduleBook
     with _book(args) as book:
         subs = book.all()
+        schedules = {s.name: ScheduleBook(book.db).get(s.name).describe() for s in subs}
     if args.json:
-        print(json.dumps([s.to_dict() for s in subs], ensure_ascii=False, indent=1))
+        print(json.dumps([{**s.to_dict(), "frequency": schedules[s.name]} for s in subs], ensure_ascii=False, indent=1))
         return 0
     if not subs:
         print("no subscriptions (add one with: lexwatch alerts add NAME --query Q --to you@example.org)")
     from lexwatch.alerts.subscriptions import describe_filters
     for s in subs:
         print(f"{s.name}  [{s.digest_language}]  query={s.query!r} {describe_filters(s.filters, ' ')}".rstrip())
-        print(f"  to {', '.join(s.recipients)}; last sent {s.last_sent_at or 'never'}")
+        print(f"  {schedules[s.name]} to {', '.join(s.recipients)}; last sent {s.last_sent_at or 'never'}")
     return 0
 
 
