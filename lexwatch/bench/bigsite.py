@@ -22,6 +22,8 @@ from typing import Iterator
 
 from lexwatch.bench.synthetic import article_length, synthetic_text
 
+# The outlet whose sitemap shape the generated site copies (and its second site, which has none).
+OUTLET, OTHER_SITE = "kursiv", "kursiv-uz"
 LANGS = ("ru", "kk", "en")
 PREFIX = {"ru": "", "kk": "/kk", "en": "/en"}
 FIRST_DAY = date(2025, 1, 1)
@@ -127,8 +129,8 @@ class Served:
 @contextmanager
 def serve_site(articles: int, seed: int = 13) -> Iterator[Served]:
     site = Site(articles, seed)
-    servers = {"kursiv": ThreadingHTTPServer(("127.0.0.1", 0), _handler(site)),
-               "kursiv-uz": ThreadingHTTPServer(("127.0.0.1", 0), _handler(None))}
+    servers = {OUTLET: ThreadingHTTPServer(("127.0.0.1", 0), _handler(site)),
+               OTHER_SITE: ThreadingHTTPServer(("127.0.0.1", 0), _handler(None))}
     for server in servers.values():
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()

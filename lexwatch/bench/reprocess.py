@@ -34,16 +34,16 @@ from lexwatch.crawler.publishers import default_base_urls
 
 def build_corpus(directory: Path, pages: int, seed: int = 13) -> int:
     """`pages` article responses of the generated site as WARC records; returns the bytes written."""
-    from lexwatch.bench.bigsite import LANGS, Site
+    from lexwatch.bench.bigsite import LANGS, OUTLET, Site
     from lexwatch.crawler.warc import RotatingWarcWriter
 
-    site, base = Site(pages, seed), default_base_urls()["kursiv"]
+    site, base = Site(pages, seed), default_base_urls()[OUTLET]
     writer = RotatingWarcWriter(directory, "lexwatch-bench")
     for i in range(pages):
         path = site.path_of(i)
         status, ctype, body = site.page(path)
         writer.write(base + path, status, [("Content-Type", ctype)], body, [], "2026-01-01T00:00:00+00:00",
-                     {"outlet": "kursiv", "site": "kursiv", "edition": LANGS[i % 3]})
+                     {"outlet": OUTLET, "site": OUTLET, "edition": LANGS[i % 3]})
     writer.close()
     return sum(p.stat().st_size for p in writer.files)
 
