@@ -18,7 +18,6 @@ import contextlib
 import io
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -35,23 +34,10 @@ FIRST_NEW_DAY = 3
 
 def build_replicas(workdir: Path, stories: int, seed: int) -> Path:
     """The replicas with days 1-2 as they are and one generated story on each of the days 3, 4, …"""
-    from lexwatch.bench.replica_day import DATE, ROTATION, _story
+    from lexwatch.bench.replica_day import DATE, ROTATION, _story, replica_root
     from lexwatch.crawler.replicas import REPLICA_ROOT
     last = FIRST_NEW_DAY + stories - 1
-    root = workdir / "replicas"
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    builder = (REPLICA_ROOT / "build.py").read_text(encoding="utf-8")
-    builder, n = re.subn(r"^DAYS = \(1, 2\)$", f"DAYS = {tuple(range(1, last + 1))}", builder, flags=re.M)
-    if n != 1:
-        raise RuntimeError("tests/replicas/build.py no longer declares DAYS = (1, 2)")
-    (root / "build.py").write_text(builder, encoding="utf-8")
-    for markup in REPLICA_ROOT.glob("markup_*.py"):   # as lexwatch.bench.replica_day does for its day 3
-        text = markup.read_text(encoding="utf-8").replace("in (1, 2)", "in DAYS")
-        text = text.replace("{1: (robots, TEXT), 2: (robots, TEXT)}", "{d: (robots, TEXT) for d in DAYS}")
-        if "DAYS" in text and not re.search(r"^from build import .*\bDAYS\b", text, flags=re.M):
-            text = text.replace("from build import (", "from build import (DAYS, ", 1)
-        (root / markup.name).write_text(text, encoding="utf-8")
+    root = replica_root(workdir, last_day=last)
     rng = random.Random(seed)
     extra: dict[str, list[str]] = {}
     for number in range(stories):

@@ -44,22 +44,29 @@ def _story(rng: random.Random, number: int, outlet: str, site: str, langs: tuple
     return "\n".join(lines) + "\n"
 
 
-def build(workdir: str | Path, articles: int = 100, seed: int = 5) -> Path:
-    """Replica root with days 1-3 under `workdir`; day 3 adds about `articles` new article pages."""
-    root = Path(workdir) / "replicas"
+def replica_root(workdir: Path, last_day: int) -> Path:
+    """An empty replica root under `workdir` whose build.py and markup files build days 1..last_day
+    (the checked-in ones spell out days 1 and 2); the caller adds stories.toml files and builds."""
+    root = workdir / "replicas"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     builder = (REPLICA_ROOT / "build.py").read_text(encoding="utf-8")
-    builder, n = re.subn(r"^DAYS = \(1, 2\)$", f"DAYS = {tuple(range(1, DAY + 1))}", builder, flags=re.M)
+    builder, n = re.subn(r"^DAYS = \(1, 2\)$", f"DAYS = {tuple(range(1, last_day + 1))}", builder, flags=re.M)
     if n != 1:
         raise RuntimeError("tests/replicas/build.py no longer declares DAYS = (1, 2)")
     (root / "build.py").write_text(builder, encoding="utf-8")
-    for markup in REPLICA_ROOT.glob("markup_*.py"):   # report's markup spells the two days out
+    for markup in REPLICA_ROOT.glob("markup_*.py"):
         text = markup.read_text(encoding="utf-8").replace("in (1, 2)", "in DAYS")
         text = text.replace("{1: (robots, TEXT), 2: (robots, TEXT)}", "{d: (robots, TEXT) for d in DAYS}")
         if "DAYS" in text and not re.search(r"^from build import .*\bDAYS\b", text, flags=re.M):
             text = text.replace("from build import (", "from build import (DAYS, ", 1)
         (root / markup.name).write_text(text, encoding="utf-8")
+    return root
+
+
+def build(workdir: str | Path, articles: int = 100, seed: int = 5) -> Path:
+    """Replica root with days 1-3 under `workdir`; day 3 adds about `articles` new article pages."""
+    root = replica_root(Path(workdir), last_day=DAY)
     rng = random.Random(seed)
     extra: dict[str, list[str]] = {}
     pages = number = 0
