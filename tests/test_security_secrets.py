@@ -80,6 +80,9 @@ COMMANDS = {
     "bench": lambda t, d: ["bench", "--stages", "index", "--articles", "30", "--out", str(d / "BENCH.md"),
                            "--es", t["es"]],
     "serve": None,   # a long-running server: see run_serve
+    "watch": lambda t, d: ["watch", "report", "--max-polls", "1", "--interval", "1", "--log-file", str(d / "watch.log"),
+                           "--base-url", f"report=http://127.0.0.1:{closed_port()}", "--store", t["store"]],
+    "watch --status": lambda t, d: ["watch", "--status", "--store", t["store"]],
 }
 
 

@@ -95,6 +95,7 @@ def run(args) -> int:
     root = logging.getLogger("lexwatch")
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    from lexwatch.urls import redact_url
     from lexwatch.watch.service import WatchConfig, Watcher
     operator = [a.strip() for a in args.operator.split(",") if a.strip()]
     if operator:
@@ -106,5 +107,5 @@ def run(args) -> int:
                          log_file=args.log_file, alerts_db=alerts_db_path(store_url, args.alerts_db), smtp=smtp,
                          link_base_url=args.link_base_url, operator=operator, max_polls=args.max_polls)
     logging.getLogger("lexwatch.watch").info(
-        "watching %s every %.0f s into %s", ", ".join(outlets), args.interval, store_url)
+        "watching %s every %.0f s into %s", ", ".join(outlets), args.interval, redact_url(store_url))
     return Watcher(config).run()
