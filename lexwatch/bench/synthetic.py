@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from lexwatch.article import Article
+from lexwatch.outlets import Outlet, outlets
 
 # Each section's own words; multiword entries are emitted together, so phrases like "уголовный
 # кодекс" occur as phrases. "deepfake" is the relevant articles' section.
@@ -62,10 +63,18 @@ GENERAL_WORDS = 6000   # distinct everyday words per language besides the functi
 ZIPF_EXPONENT = 1.07
 SECTION_SHARE = 0.12   # of an article's words come from its sections' vocabularies
 SECTION_WEIGHTS = {"economy": 25, "society": 22, "legal": 17, "sport": 12, "tech": 12}
-OUTLETS = {"az": ("report",), "ru": ("report", "kazinform", "kursiv"), "en": ("report", "kazinform", "kursiv")}
-ZONE = {"report": timezone(timedelta(hours=4)), "kazinform": timezone(timedelta(hours=5)),
-        "kursiv": timezone(timedelta(hours=5))}
-COUNTRY = {"report": "AZ", "kazinform": "KZ", "kursiv": "KZ"}
+# The corpus's outlets, zones and home countries come from the outlet registry: every outlet with an
+# edition in the article's language (sorted by name), dated in its newsroom's zone.
+LANGUAGES = ("ru", "az", "en")   # of the corpus, drawn 5:3:2
+UNIT = {"AZ": "AZN", "KZ": "MRP", "UZ": "BRV"}   # the fine unit of a home country (nlp/rules/*.yaml)
+
+
+@lru_cache(maxsize=1)
+def corpus_outlets() -> dict[str, tuple[Outlet, ...]]:
+    """Language -> the registry's outlets with an edition in it."""
+    return {lang: tuple(o for o in outlets().values() if lang in o.languages) for lang in LANGUAGES}
+
+
 STAGES = ("proposal", "committee", "reading", "adopted", "signed", "in_force", "guidance", "enforcement")
 START = datetime(2021, 1, 1, tzinfo=timezone.utc)
 SPAN_SECONDS = 5 * 365 * 86400
@@ -135,19 +144,19 @@ def synthetic_articles(n: int, seed: int = 7) -> Iterator[Article]:
     import numpy
     rng, generator = random.Random(seed), numpy.random.default_rng(seed)
     for i in range(n):
-        language = rng.choices(("ru", "az", "en"), weights=(5, 3, 2))[0]
-        outlet = rng.choice(OUTLETS[language])
+        language = rng.choices(LANGUAGES, weights=(5, 3, 2))[0]
+        outlet = rng.choice(corpus_outlets()[language])
         relevant = rng.random() < 0.08
         sections = _sections(rng, relevant)
         body = " ".join(_draw(generator, language, article_length(rng), sections))
         title = " ".join(_draw(generator, language, rng.randint(5, 12), sections)).capitalize()
-        moment = (START + timedelta(seconds=rng.randrange(SPAN_SECONDS))).astimezone(ZONE[outlet])
+        moment = (START + timedelta(seconds=rng.randrange(SPAN_SECONDS))).astimezone(outlet.zone)
         deepfake = {"relevant": relevant, "score": 0.9 if relevant else 0.05}
         if relevant:
-            deepfake.update(stage=rng.choice(STAGES), jurisdictions=[COUNTRY[outlet]],
+            deepfake.update(stage=rng.choice(STAGES), jurisdictions=[outlet.country],
                             penalties=[{"kind": "fine", "min": 100, "max": rng.choice((500, 1000, 7000)),
-                                        "unit": "AZN" if outlet == "report" else "MRP"}])
-        yield Article(url=f"https://bench.{outlet}.test/{language}/{i}", outlet=outlet, edition=language,
+                                        "unit": UNIT.get(outlet.country, "MRP")}])
+        yield Article(url=f"https://bench.{outlet.name}.test/{language}/{i}", outlet=outlet.name, edition=language,
                       language=language, title=title, body=body, published_at=moment.isoformat(),
                       fetched_at=moment.isoformat(), deepfake=deepfake)
 
