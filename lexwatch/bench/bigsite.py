@@ -1,12 +1,12 @@
-"""A generated news site of any size for the crawl-memory benchmark, shaped like Kursiv (the
-`kursiv` publisher: per-language sitemap indexes with monthly children, article URLs
+"""A generated news site of any size for the crawl-memory benchmark, shaped like the registry outlet
+it copies (OUTLET: per-language sitemap indexes with monthly children, article URLs
 /{lang}/{YYYY-MM-DD}/{slug}/), served on 127.0.0.1 with pages made on request from a seed.
 
     with serve_site(articles=10_000) as site:
-        site.base_urls   # {"kursiv": "http://127.0.0.1:…", "kursiv-uz": "http://127.0.0.1:…"}
+        site.base_urls   # {OUTLET: "http://127.0.0.1:…", OTHER_SITE: "http://127.0.0.1:…"}
 
-Feeds and listings answer 404 (the sitemaps hold every article); kursiv-uz has only robots.txt and
-empty sitemap indexes.
+Feeds and listings answer 404 (the sitemaps hold every article); the outlet's second site
+(OTHER_SITE) has only robots.txt and empty sitemap indexes.
 Bodies mix the synthetic vocabulary with names and numbers that keep growing, as real news does, so
 per-word caches and spaCy's string store grow during the crawl as they would on real sites.
 """
@@ -21,11 +21,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 from lexwatch.bench.synthetic import article_length, synthetic_text
+from lexwatch.outlets import Outlet, outlets
 
-# The outlet whose sitemap shape the generated site copies (and its second site, which has none).
-OUTLET, OTHER_SITE = "kursiv", "kursiv-uz"
-LANGS = ("ru", "kk", "en")
-PREFIX = {"ru": "", "kk": "/kk", "en": "/en"}
+
+
+def _copied_outlet() -> Outlet:
+    """The outlet whose shape the generated site copies: the first of the registry with a day in its
+    article paths, a sitemap per edition and a second site."""
+    for outlet in outlets().values():
+        if outlet.path_date and len(outlet.sites) > 1 and all(e.sitemaps for e in outlet.sites[0].editions):
+            return outlet
+    raise RuntimeError("the outlet registry has no outlet with dated paths, edition sitemaps and two sites")
+
+
+COPIED = _copied_outlet()
+# The outlet the generated site copies (and its second site, which gets no articles).
+OUTLET, OTHER_SITE = COPIED.name, COPIED.sites[1].key
+LANGS = tuple(e.lang for e in COPIED.sites[0].editions)
+PREFIX = {e.lang: e.prefix for e in COPIED.sites[0].editions}
 FIRST_DAY = date(2025, 1, 1)
 EMPTY_INDEX = b'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
 SYLLABLES = ("ka", "ra", "bek", "tan", "sul", "nur", "ay", "gul", "mar", "zhan", "dos", "er", "lan", "bol", "sa")
@@ -34,13 +47,13 @@ SYLLABLES = ("ka", "ra", "bek", "tan", "sul", "nur", "ay", "gul", "mar", "zhan",
 class Site:
     def __init__(self, articles: int, seed: int) -> None:
         self.articles, self.seed = articles, seed
-        self.by_lang = {lang: [i for i in range(articles) if LANGS[i % 3] == lang] for lang in LANGS}
+        self.by_lang = {lang: [i for i in range(articles) if LANGS[i % len(LANGS)] == lang] for lang in LANGS}
 
     def day_of(self, i: int) -> date:
         return FIRST_DAY + timedelta(days=(i * 7919) % 600)
 
     def path_of(self, i: int) -> str:
-        lang = LANGS[i % 3]
+        lang = LANGS[i % len(LANGS)]
         return f"{PREFIX[lang]}/{self.day_of(i):%Y-%m-%d}/bench-article-{i}/"
 
     def months(self, lang: str) -> dict[str, list[int]]:
@@ -77,7 +90,7 @@ class Site:
 
     def article(self, i: int) -> str:
         rng = random.Random(self.seed * 1_000_003 + i)
-        lang = LANGS[i % 3]
+        lang = LANGS[i % len(LANGS)]
         title = synthetic_text(rng, lang, rng.randint(6, 11)).split(".")[0]
         paragraphs = synthetic_text(rng, lang, article_length(rng)).split("\n\n")
         # names and figures that keep growing with the site, as a real vocabulary does

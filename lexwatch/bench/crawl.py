@@ -127,16 +127,17 @@ def bench_recrawl(articles: int = 100, seed: int = 5) -> dict[str, Any]:
 
 def _memory_main(base_urls_file: str, work: str, result_file: str) -> None:
     """In a fresh process: load the models, note the resident set, crawl, note its peak."""
+    from lexwatch.bench.bigsite import LANGS, OUTLET
     from lexwatch.crawler.pipelines.analyze import warm_up
     from lexwatch.crawler.run import crawl_in_process
     from lexwatch.export.memory import _peak_mb, _reset_peak, _status_mb
     from lexwatch.nlp.morph import lemma_text
 
-    warm_up(["ru", "kk", "en"], "http://127.0.0.1/warm-up", "kursiv")
+    warm_up(list(LANGS), "http://127.0.0.1/warm-up", OUTLET)
     lemma_text("штрафы fines", "ru")
     exact = _reset_peak()
     start = (_status_mb("VmRSS") if exact else None) or _peak_mb()
-    stats = crawl_in_process(["kursiv"], store_url=f"sqlite:///{work}/memory.db",
+    stats = crawl_in_process([OUTLET], store_url=f"sqlite:///{work}/memory.db",
                              base_urls=json.loads(Path(base_urls_file).read_text()), warc_dir=f"{work}/warc",
                              # analysis in this process: the row is one process's growth, analysis included
                              settings={**FAST, "LEXWATCH_ANALYZE_WORKERS": 0})

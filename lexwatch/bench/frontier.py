@@ -28,27 +28,30 @@ import time
 from pathlib import Path
 from typing import Any
 
+from lexwatch.bench.bigsite import OUTLET
 from lexwatch.crawler.publishers import PUBLISHERS
 from lexwatch.crawler.replicas import REPLICA_ROOT, start_replicas
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "INFO", "LEXWATCH_RETRY_AFTER_MAX": 5,
         "LEXWATCH_FRONTIER_HEARTBEAT": 6}
-REAL_ORIGIN = "https://kz.kursiv.media"
+# The outlet whose replica is scaled: the one the generated big site copies (per-language sitemaps).
+REAL_ORIGIN = PUBLISHERS[OUTLET].sites[0].base_url
 
 
 def scaled_replica(dest: Path, copies: int) -> tuple[Path, int]:
-    """A replica root with the Kursiv outlet whose Russian articles have `copies` clones each
-    (day 1). Returns (root, number of clone articles)."""
+    """A replica root with OUTLET's replica whose root-edition articles of its first site have `copies`
+    clones each (day 1). Returns (root, number of clone articles)."""
     root = Path(dest)
-    shutil.copytree(REPLICA_ROOT / "kursiv", root / "kursiv", dirs_exist_ok=True)
-    routes_path = root / "kursiv" / "routes.json"
+    shutil.copytree(REPLICA_ROOT / OUTLET, root / OUTLET, dirs_exist_ok=True)
+    routes_path = root / OUTLET / "routes.json"
     routes = json.loads(routes_path.read_text(encoding="utf-8"))
-    site = routes["kursiv"]["1"]
-    article = PUBLISHERS["kursiv"]
+    article = PUBLISHERS[OUTLET]
+    site = routes[article.sites[0].key]["1"]
+    prefixed = tuple(e.prefix + "/" for e in article.sites[0].editions if e.prefix)
     originals = [(p, r) for p, r in site.items()
-                 if article.is_article_path(p) and not p.startswith(("/en/", "/kk/")) and "fail_once" not in r]
-    files = root / "kursiv" / "files"
+                 if article.is_article_path(p) and not p.startswith(prefixed) and "fail_once" not in r]
+    files = root / OUTLET / "files"
     urls = []
     for k in range(copies):
         for path, route in originals:
@@ -61,7 +64,7 @@ def scaled_replica(dest: Path, copies: int) -> tuple[Path, int]:
             urls.append((new_path, route.get("last_modified", "")))
     entries = "".join(f"  <url>\n    <loc>{REAL_ORIGIN}{p}</loc>\n    <lastmod>{m}</lastmod>\n  </url>\n"
                       for p, m in urls)
-    bulk = "kursiv/sitemaps/ru/post-bulk.xml"
+    bulk = f"{OUTLET}/sitemaps/ru/post-bulk.xml"
     (files / bulk).write_text('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
                               f'schemas/sitemap/0.9">\n{entries}</urlset>\n', encoding="utf-8")
     site["/sitemaps/ru/post-bulk.xml"] = {"file": bulk, "type": "application/xml; charset=utf-8"}
@@ -96,7 +99,7 @@ def run_round(processes: int, replicas, frontier: str | None, store_url: str, wo
         raise RuntimeError(f"a crawl process failed: exit codes {codes} (logs in {work})")
     results = [json.loads((work / f"result-{i}.json").read_text()) for i in range(processes)]
     hits = [h for h in replicas.hits() if h.status == 200]
-    article_hits = [h for h in hits if PUBLISHERS["kursiv"].is_article_path(h.path.split("?")[0])]
+    article_hits = [h for h in hits if PUBLISHERS[OUTLET].is_article_path(h.path.split("?")[0])]
     phase = max(h.at for h in article_hits) - min(h.at for h in hits)
     stored = sum(r["totals"]["articles_stored"] for r in results)
     return {"processes": processes, "articles_stored": stored, "article_fetches": len(article_hits),
@@ -116,7 +119,7 @@ def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | No
     with tempfile.TemporaryDirectory(prefix="lexwatch-frontier-bench-") as tmp:
         tmp = workdir or tmp
         root, clones = scaled_replica(Path(tmp) / "replica", copies)
-        with start_replicas(root=root, outlets=["kursiv"]) as replicas:
+        with start_replicas(root=root, outlets=[OUTLET]) as replicas:
             for attempt in range(repeat):
                 for n in counts:
                     work = Path(tmp) / f"round-{attempt}-{n}"
@@ -128,7 +131,7 @@ def bench(copies: int = 40, counts: tuple[int, ...] = (1, 2), frontier: str | No
                         open_store(store_url).close()   # before the writers: they would race to create it
                     else:  # an Elasticsearch URL: a fresh alias per round
                         store_url = f"{store.rstrip('/')}/lexwatch-bench-{os.getpid()}-{attempt}-{n}"
-                    rounds.append(run_round(n, replicas, frontier, store_url, work, ["kursiv"], delay))
+                    rounds.append(run_round(n, replicas, frontier, store_url, work, [OUTLET], delay))
                     if store != "sqlite":
                         from lexwatch.index.es_store import ElasticsearchStore
                         ElasticsearchStore(store_url).drop()

@@ -43,7 +43,7 @@ def build_corpus(directory: Path, pages: int, seed: int = 13) -> int:
         path = site.path_of(i)
         status, ctype, body = site.page(path)
         writer.write(base + path, status, [("Content-Type", ctype)], body, [], "2026-01-01T00:00:00+00:00",
-                     {"outlet": OUTLET, "site": OUTLET, "edition": LANGS[i % 3]})
+                     {"outlet": OUTLET, "site": OUTLET, "edition": LANGS[i % len(LANGS)]})
     writer.close()
     return sum(p.stat().st_size for p in writer.files)
 

@@ -12,6 +12,7 @@ from lexwatch.index import facet_terms, time_keys
 from lexwatch.index.sqlite_store import SqliteStore
 from lexwatch.index.store import Filters, Store, batched
 from lexwatch.article import Article
+from lexwatch.bench.bigsite import OUTLET   # one outlet of the corpus to filter on: the one the big site copies
 from lexwatch.bench.synthetic import synthetic_articles
 from lexwatch.nlp.morph import lemma_text
 
@@ -27,7 +28,7 @@ QUERIES: list[tuple[str, Filters]] = [
     ("deepfake", Filters()), ("fine parliament", Filters(languages=["en"])), ('"artificial intelligence"', Filters()),
     ("labeling OR liability", Filters(stages=["adopted", "signed"])), ("court -football", Filters()),
     ("", Filters(relevant=True)), ("", Filters(jurisdictions=["AZ"], date_from="2025-01-01")),
-    ("закон", Filters(outlets=["kursiv"], date_from="2023-06-01", date_to="2024-06-30")),
+    ("закон", Filters(outlets=[OUTLET], date_from="2023-06-01", date_to="2024-06-30")),
     ("deputy", Filters(relevant=True, jurisdictions=["KZ"])), ("манат OR manat", Filters()),
 ]
 
