@@ -43,7 +43,7 @@ def test_synthetic_corpus_is_reproducible_from_its_seed():
 def test_generated_replica_day_adds_new_pages_to_every_outlet(tmp_path):
     root = replica_day.build(tmp_path, articles=25, seed=1)
     new = {}
-    for outlet in ("report", "kazinform", "kursiv"):
+    for outlet in {unit.outlet for unit in replica_day.rotation()}:
         manifest = json.loads((root / outlet / "manifest.json").read_text(encoding="utf-8"))
         new[outlet] = [e for e in manifest if e["day"] == replica_day.DAY]
         routes = json.loads((root / outlet / "routes.json").read_text(encoding="utf-8"))
@@ -96,6 +96,6 @@ def test_a_big_generated_day_keeps_every_story_within_the_day():
     from datetime import datetime
     rng = random.Random(1)
     for number in (0, 191, 192, 500):
-        story = replica_day._story(rng, number, "report", "report", ("az",), ("finance",))
+        story = replica_day._story(rng, number, replica_day.Unit("report", None, ("az",), ("finance",), ()))
         published = next(line for line in story.splitlines() if line.startswith("published"))
         assert datetime.fromisoformat(published.split('"')[1]).date().isoformat() == replica_day.DATE

@@ -34,20 +34,21 @@ FIRST_NEW_DAY = 3
 
 def build_replicas(workdir: Path, stories: int, seed: int) -> Path:
     """The replicas with days 1-2 as they are and one generated story on each of the days 3, 4, …"""
-    from lexwatch.bench.replica_day import DATE, ROTATION, _story, replica_root
+    from lexwatch.bench.replica_day import DATE, _story, replica_root, rotation
     from lexwatch.crawler.replicas import REPLICA_ROOT
     last = FIRST_NEW_DAY + stories - 1
     root = replica_root(workdir, last_day=last)
     rng = random.Random(seed)
     extra: dict[str, list[str]] = {}
+    units = rotation()
     for number in range(stories):
         day = FIRST_NEW_DAY + number
-        outlet, site, langs, sections = ROTATION[number % len(ROTATION)]
-        text = _story(rng, 9000 + number, outlet, site, langs, sections)
+        unit = units[number % len(units)]
+        text = _story(rng, 9000 + number, unit)
         text = text.replace(f"day = {FIRST_NEW_DAY}\n", f"day = {day}\n")
         on = (date.fromisoformat(DATE) + timedelta(days=day - FIRST_NEW_DAY)).isoformat()
-        extra.setdefault(outlet, []).append(text.replace(DATE, on))
-    for outlet in sorted({rotation[0] for rotation in ROTATION}):   # the outlets the stories rotate over
+        extra.setdefault(unit.outlet, []).append(text.replace(DATE, on))
+    for outlet in sorted({unit.outlet for unit in units}):   # the outlets the stories rotate over
         (root / outlet).mkdir()
         stories_toml = (REPLICA_ROOT / outlet / "stories.toml").read_text(encoding="utf-8")
         (root / outlet / "stories.toml").write_text(stories_toml + "".join(extra.get(outlet, [])), encoding="utf-8")
