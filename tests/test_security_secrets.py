@@ -94,6 +94,7 @@ EXPECTED = {
                          "accepts": "is not usable: invalid username-password pair"},
     "dashboards import": {"down": "is unreachable", "refuses": "answered 401", "accepts": "answered"},
     "bench": {"down": "is unreachable", "refuses": "rejected the API key", "accepts": "index (Elasticsearch)"},
+    "watch --status": {"down": "never polled", "refuses": "never polled", "accepts": "never polled"},  # reads no store
 }
 
 

@@ -87,7 +87,8 @@ def run(args) -> int:
     from lexwatch.index import open_store
     from lexwatch.index.store import StoreError
     try:
-        open_store(store_url).close()
+        with open_store(store_url) as store:
+            store.count()   # reached, and our credentials taken, before the first poll rather than in a log
     except StoreError as exc:
         raise CliError(str(exc)) from None
     handler = logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
