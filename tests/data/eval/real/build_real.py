@@ -3,6 +3,8 @@ split folder: dev/ and test/ each hold real_<lang>.yaml sources and get their ow
 and labels.json (so the dev folder can be handed over alone). split.json, written once by
 split.py, is checked: a document in the wrong folder or missing from it is an error.
 Run after editing the documents: `.venv/bin/python tests/data/eval/real/build_real.py`.
+Later development batches (dev2/, dev3/) are folders of their own outside split.json; render one with
+`.venv/bin/python tests/data/eval/real/build_real.py dev2` and score it with `lexwatch eval --dir`.
 
 Pages reuse the original set's outlet layouts (../build.py); `related_inside: true` puts the
 related-stories block inside the article container, as Kursiv does, so extraction must stop
@@ -68,6 +70,24 @@ def build() -> None:
         raise SystemExit(f"in split.json but in no folder: {missing}")
 
 
+def build_batch(name: str) -> None:
+    """A self-contained development batch (not in split.json): its ids are checked for duplicates
+    and for their language prefix, and its own pages/, texts/ and labels.json are written."""
+    folder = HERE / name
+    (folder / "pages").mkdir(exist_ok=True)
+    (folder / "texts").mkdir(exist_ok=True)
+    labels: dict[str, dict] = {}
+    for doc in load_documents(folder):
+        if doc["id"] in labels:
+            raise SystemExit(f"{doc['id']}: defined twice in {name}/")
+        if doc["id"][:2] not in ("az", "ru", "en", "kk"):
+            raise SystemExit(f"{doc['id']}: the id must start with its language code")
+        labels[doc["id"]] = _entry(doc, folder)
+    (folder / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                        encoding="utf-8")
+    print(f"{name}: {len(labels)} documents")
+
+
 def _entry(doc: dict, folder: Path) -> dict:
     lang, lab = doc["id"][:2], doc["labels"]
     entry = {
@@ -92,4 +112,9 @@ def _entry(doc: dict, folder: Path) -> dict:
 
 
 if __name__ == "__main__":
-    build()
+    import sys
+    if sys.argv[1:]:
+        for batch in sys.argv[1:]:
+            build_batch(batch)
+    else:
+        build()
