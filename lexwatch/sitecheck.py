@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
+from lexwatch.crawler.feeds import XML_PARSER, child_text, feed_entries, local_name
 from lexwatch.outlets import Outlet, outlets
 
 MIN_BODY_CHARS = 200          # shorter than any real news story: a cut or empty extraction
 ARTICLES_PER_EDITION = 3
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
 
 
 @dataclass
@@ -87,17 +87,6 @@ class Fetcher:
             return exc.code, b"", f"HTTP {exc.code}"
         except (urllib.error.URLError, OSError) as exc:
             return 0, b"", f"not reachable ({getattr(exc, 'reason', exc)})"
-
-
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _text_of(node, name: str) -> str | None:
-    for child in node.iter():
-        if _local(child.tag) == name and (child.text or "").strip():
-            return child.text.strip()
-    return None
 
 
 def _when(value: str | None, outlet: Outlet) -> datetime | None:
@@ -188,27 +177,21 @@ class OutletCheck:
                      "(moved? update the edition's feeds in the registry)", url)
             return []
         root = self._xml(body)
-        items = []
-        for node in (root.iter() if root is not None and _local(root.tag) in ("rss", "feed", "RDF") else []):
-            if _local(node.tag) == "item":
-                items.append((_when(_text_of(node, "pubDate"), self.outlet), _text_of(node, "link")))
-            elif _local(node.tag) == "entry":
-                links = [l.get("href") for l in node if _local(l.tag) == "link"]
-                items.append((_when(_text_of(node, "published") or _text_of(node, "updated"), self.outlet),
-                              links[0] if links else None))
+        is_feed = root is not None and local_name(root.tag) in ("rss", "feed", "RDF")
+        items = [(_when(when, self.outlet), link) for link, when in feed_entries(root)] if is_feed else []
         return self._items(scope, name, url, items, "feed items")
 
     def check_sitemap(self, scope: str, url: str) -> list:
         name = f"sitemap {urlsplit(url).path}"
         status, body, note = self.fetcher.get(url)
         root = self._xml(body) if status == 200 else None
-        kind = _local(root.tag) if root is not None else ""
+        kind = local_name(root.tag) if root is not None else ""
         if kind not in ("urlset", "sitemapindex"):
             self.add(scope, name, False, f"expected a sitemap at {url}, found "
                      f"{note or (f'<{kind}>' if kind else 'no XML') if status == 200 else note or f'HTTP {status}'}", url)
             return []
         if kind == "sitemapindex":
-            children = [(_when(_text_of(n, "lastmod"), self.outlet), _text_of(n, "loc")) for n in root]
+            children = [(_when(child_text(n, "lastmod"), self.outlet), child_text(n, "loc")) for n in root]
             children = [c for c in children if c[1]]
             ok, newest = self._recent([d for d, _ in children if d])
             self.add(scope, name, bool(children) and ok,
@@ -216,7 +199,7 @@ class OutletCheck:
                      f"expected child sitemaps changed in the last {self.max_age} days, found "
                      f"{len(children)} children, {newest}", url)
             return []
-        items = [(_when(_text_of(n, "publication_date") or _text_of(n, "lastmod"), self.outlet), _text_of(n, "loc"))
+        items = [(_when(child_text(n, "publication_date") or child_text(n, "lastmod"), self.outlet), child_text(n, "loc"))
                  for n in root]
         return self._items(scope, name, url, items, "sitemap URLs")
 
@@ -335,7 +318,7 @@ class OutletCheck:
     @staticmethod
     def _xml(body: bytes):
         try:
-            return etree.fromstring(body, parser=_XML)
+            return etree.fromstring(body, parser=XML_PARSER)
         except (etree.XMLSyntaxError, ValueError):
             return None
 

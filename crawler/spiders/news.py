@@ -31,27 +31,16 @@ from w3lib.url import url_query_cleaner
 
 from lexwatch.crawler.context import CrawlContext
 from lexwatch.crawler.dates import Window, parse_dateline, parse_machine_date, tz_of
+from lexwatch.crawler.feeds import XML_PARSER, child_text, feed_entries, local_name
 from lexwatch.crawler.items import FetchedPage
 from lexwatch.crawler.publishers import PUBLISHERS, Publisher, normalize_langs, origin
 from lexwatch.urls import TRACKING_PARAMS
 
 SOURCES = ("sitemaps", "feeds", "listings", "archive")
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
 
 def utc_iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds") if moment else None
-
-
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _child_text(node, name: str) -> str | None:
-    for child in node.iter():
-        if _local(child.tag) == name and child.text and child.text.strip():
-            return child.text.strip()
-    return None
 
 
 class NewsSpider(scrapy.Spider):
@@ -278,7 +267,7 @@ class NewsSpider(scrapy.Spider):
             yield from self.fallback_requests(meta.get("lw_covers") or [])
             return
         offset = self.publisher.utc_offset
-        kind = _local(root.tag)
+        kind = local_name(root.tag)
         if kind == "sitemapindex":
             self.sitemaps_read.update(meta.get("lw_covers") or [])
             yield from self._changed_children(response.url, root, offset)
@@ -286,12 +275,12 @@ class NewsSpider(scrapy.Spider):
         if kind == "urlset" and meta.get("lw_covers"):   # a top-level sitemap that is a urlset itself
             self.sitemaps_read.update(meta["lw_covers"])
         elif kind == "urlset":
-            meta["lw_sitemap_read"] = read[:2] + (any(_local(c.tag) == "news" for node in root for c in node),)
+            meta["lw_sitemap_read"] = read[:2] + (any(local_name(c.tag) == "news" for node in root for c in node),)
         for node in root:
-            loc = self.resolve(response.url, _child_text(node, "loc"))
-            lastmod = parse_machine_date(_child_text(node, "lastmod"), offset)
+            loc = self.resolve(response.url, child_text(node, "loc"))
+            lastmod = parse_machine_date(child_text(node, "lastmod"), offset)
             if kind == "urlset":
-                published = parse_machine_date(_child_text(node, "publication_date"), offset)
+                published = parse_machine_date(child_text(node, "publication_date"), offset)
                 request = self.article_request(loc, "sitemap", published, lastmod)
                 if request:
                     yield request
@@ -301,10 +290,10 @@ class NewsSpider(scrapy.Spider):
         state = self.state
         changed = []
         for node in root:
-            loc = self.resolve(index_url, _child_text(node, "loc"))
+            loc = self.resolve(index_url, child_text(node, "loc"))
             if not loc:
                 continue
-            lastmod = parse_machine_date(_child_text(node, "lastmod"), offset)
+            lastmod = parse_machine_date(child_text(node, "lastmod"), offset)
             if self.window.before(lastmod):
                 continue  # nothing in it changed since the window opened
             known = state.sitemap_child(loc) if state is not None else None
@@ -327,18 +316,8 @@ class NewsSpider(scrapy.Spider):
         if root is None:
             return
         offset = self.publisher.utc_offset
-        for node in root.iter():
-            name = _local(node.tag)
-            if name == "item":  # RSS 2.0
-                link = _child_text(node, "link")
-                published = parse_machine_date(_child_text(node, "pubDate"), offset)
-            elif name == "entry":  # Atom
-                hrefs = [l.get("href") for l in node if _local(l.tag) == "link" and l.get("rel", "alternate") == "alternate"]
-                link = hrefs[0] if hrefs else None
-                published = parse_machine_date(_child_text(node, "published") or _child_text(node, "updated"), offset)
-            else:
-                continue
-            request = self.article_request(self.resolve(response.url, link), "feed", published)
+        for link, when in feed_entries(root):
+            request = self.article_request(self.resolve(response.url, link), "feed", parse_machine_date(when, offset))
             if request:
                 yield request
 
@@ -349,15 +328,15 @@ class NewsSpider(scrapy.Spider):
         try:
             if body[:2] == b"\x1f\x8b":
                 body = gunzip(body, max_size=self.sitemap_maxsize)
-            root = etree.fromstring(body, parser=_XML_PARSER)
+            root = etree.fromstring(body, parser=XML_PARSER)
         except (OSError, EOFError, ValueError, etree.XMLSyntaxError) as exc:
             # a gzip bomb raises a ValueError subclass (_DecompressionMaxSizeExceeded)
             reason = (f"decompresses to more than {self.sitemap_maxsize} bytes"
                       if "exceeded" in str(exc) else " ".join(str(exc).split())[:200] or type(exc).__name__)
             self.logger.warning("unreadable %s %s: %s", what, response.url, reason)
             return None
-        if root is None or _local(root.tag) not in roots:
-            found = f"<{_local(root.tag)}>" if root is not None else "nothing"
+        if root is None or local_name(root.tag) not in roots:
+            found = f"<{local_name(root.tag)}>" if root is not None else "nothing"
             self.logger.warning("unreadable %s %s: %s where %s was expected", what, response.url, found,
                                 " or ".join(f"<{r}>" for r in roots))
             return None
