@@ -159,9 +159,8 @@ def _handler(handle: ReplicaHandle, site: ReplicaSite):
             raw = urlsplit(self.path)
             target = raw.path + (f"?{raw.query}" if raw.query else "")
             route = find_route(site.routes[str(handle.day)], target)
-            conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
-            status = self._answer(route, target, head)
-            handle.record(Hit(site.key, target, status, time.time(), self.headers.get("User-Agent", ""), conditional))
+            self._target = target
+            self._answer(route, target, head)
 
         def _answer(self, route: dict | None, target: str, head: bool) -> int:
             if route is None:
@@ -196,6 +195,10 @@ def _handler(handle: ReplicaHandle, site: ReplicaSite):
             return False
 
         def _send(self, status: int, body: bytes, ctype: str | None, head: bool, headers: dict | None = None) -> int:
+            # Recorded before the answer leaves: a client that has its response finds its hit recorded.
+            conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
+            handle.record(Hit(site.key, self._target, status, time.time(), self.headers.get("User-Agent", ""),
+                              conditional))
             self.send_response(status)
             if ctype:
                 self.send_header("Content-Type", ctype)
