@@ -20,12 +20,12 @@ import urllib.request
 import urllib.robotparser
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
 
+from lexwatch.crawler.dates import parse_machine_date
 from lexwatch.crawler.feeds import XML_PARSER, child_text, feed_entries, local_name
 from lexwatch.outlets import Outlet, outlets
 
@@ -87,20 +87,6 @@ class Fetcher:
             return exc.code, b"", f"HTTP {exc.code}"
         except (urllib.error.URLError, OSError) as exc:
             return 0, b"", f"not reachable ({getattr(exc, 'reason', exc)})"
-
-
-def _when(value: str | None, outlet: Outlet) -> datetime | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=outlet.zone)
 
 
 class OutletCheck:
@@ -178,7 +164,8 @@ class OutletCheck:
             return []
         root = self._xml(body)
         is_feed = root is not None and local_name(root.tag) in ("rss", "feed", "RDF")
-        items = [(_when(when, self.outlet), link) for link, when in feed_entries(root)] if is_feed else []
+        zone = self.outlet.utc_offset
+        items = [(parse_machine_date(when, zone), link) for link, when in feed_entries(root)] if is_feed else []
         return self._items(scope, name, url, items, "feed items")
 
     def check_sitemap(self, scope: str, url: str) -> list:
@@ -186,12 +173,13 @@ class OutletCheck:
         status, body, note = self.fetcher.get(url)
         root = self._xml(body) if status == 200 else None
         kind = local_name(root.tag) if root is not None else ""
+        zone = self.outlet.utc_offset
         if kind not in ("urlset", "sitemapindex"):
             self.add(scope, name, False, f"expected a sitemap at {url}, found "
                      f"{note or (f'<{kind}>' if kind else 'no XML') if status == 200 else note or f'HTTP {status}'}", url)
             return []
         if kind == "sitemapindex":
-            children = [(_when(child_text(n, "lastmod"), self.outlet), child_text(n, "loc")) for n in root]
+            children = [(parse_machine_date(child_text(n, "lastmod"), zone), child_text(n, "loc")) for n in root]
             children = [c for c in children if c[1]]
             ok, newest = self._recent([d for d, _ in children if d])
             self.add(scope, name, bool(children) and ok,
@@ -199,8 +187,8 @@ class OutletCheck:
                      f"expected child sitemaps changed in the last {self.max_age} days, found "
                      f"{len(children)} children, {newest}", url)
             return []
-        items = [(_when(child_text(n, "publication_date") or child_text(n, "lastmod"), self.outlet), child_text(n, "loc"))
-                 for n in root]
+        items = [(parse_machine_date(child_text(n, "publication_date") or child_text(n, "lastmod"), zone),
+                  child_text(n, "loc")) for n in root]
         return self._items(scope, name, url, items, "sitemap URLs")
 
     def _items(self, scope: str, name: str, url: str, items: list, what: str) -> list:
